@@ -316,7 +316,15 @@ class Coverage(Model):
     under_weight: int | None = Field(
         default=None, ge=0, description="Penalty per missing person; default weights.unfilled."
     )
-    over_weight: int = Field(default=0, ge=0, description="Penalty per person above target.")
+    over_weight: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Penalty per person above target. Unset: headcount is capped at max (default "
+            "max(required, target)). Set (even to 0): staffing above target is allowed at "
+            "this price unless max is also set."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Coverage:

@@ -164,14 +164,14 @@ def expand_shifts(scenario: Scenario) -> tuple[Shift, ...]:
             target = override.target if override and override.target is not None else cov.target
             target = max(required, target if target is not None else required)
             cap = override.max if override and override.max is not None else cov.max
-            if cap is None and cov.over_weight == 0 and not (override and override.over_weight):
-                cap = target
             under = cov.under_weight if cov.under_weight is not None else w.unfilled
             if override and override.under_weight is not None:
                 under = override.under_weight
             over = cov.over_weight
             if override and override.over_weight is not None:
                 over = override.over_weight
+            if cap is None and over is None:
+                cap = target
             shifts.append(
                 Shift(
                     id=f"{cov.id}@{day.isoformat()}",
@@ -186,7 +186,7 @@ def expand_shifts(scenario: Scenario) -> tuple[Shift, ...]:
                     max=cap,
                     skills=tuple(cov.skills),
                     under_weight=under,
-                    over_weight=over,
+                    over_weight=over or 0,
                     holiday=holiday,
                 )
             )
