@@ -24,7 +24,7 @@ EXIT_INPUT = 2
 EXIT_NO_ROSTER = 3
 
 #: Optimizer modules that add commands, in help order.
-COMMAND_MODULES = ("optimizer.commands", "optimizer.curtois_cli")
+COMMAND_MODULES = ("optimizer.commands", "optimizer.curtois_cli", "optimizer.incidents.cli")
 
 
 class _Parser(argparse.ArgumentParser):
