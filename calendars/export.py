@@ -285,9 +285,12 @@ def _grid_sheet(
     dates = scenario.horizon.dates()
     _header(ws, ["Worker", "Agency", *(f"{WEEKDAYS[d.weekday()]} {d:%d %b}" for d in dates)])
     cells: dict[tuple[str, dt.date], list[str]] = {}
+    several = len(scenario.coverage) > 1  # then name the shift, not just its times
     for r in rows:
         s = r.shift
         text = f"{s.start.astimezone(tz):%H:%M}–{s.end.astimezone(tz):%H:%M}"
+        if several:
+            text = f"{s.label} {text}"
         cells.setdefault((r.worker_id, s.date), []).append(text)
     off = _days_off(scenario)
     for i, w in enumerate(scenario.workers, start=2):
