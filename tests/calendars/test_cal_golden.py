@@ -38,7 +38,7 @@ def built() -> dict[str, bytes]:
 
 
 def test_build_matches_golden_files() -> None:
-    check_golden(GOLDEN / "build", built())
+    check_golden(GOLDEN / "one-off", built())
 
 
 def test_output_does_not_depend_on_roster_order() -> None:
