@@ -30,6 +30,8 @@ from optimizer.shifts import expand_shifts
 Interval = tuple[dt.datetime, dt.datetime, str]
 
 NS_PER_MINUTE = 60_000_000_000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +92,11 @@ def to_ns(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 
 def interval_arrays(intervals: Sequence[Interval]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Starts and ends in ns (UTC) and worker ids, sorted by start."""
-    ordered = sorted(intervals, key=lambda i: (i[0].astimezone(dt.UTC), i[2]))
-    starts = to_ns(pd.DatetimeIndex([pd.Timestamp(i[0]).tz_convert("UTC") for i in ordered]))
-    ends = to_ns(pd.DatetimeIndex([pd.Timestamp(i[1]).tz_convert("UTC") for i in ordered]))
-    return starts, ends, [i[2] for i in ordered]
+    # Exact integer arithmetic on datetimes: float timestamps would lose nanoseconds.
+    starts = np.array([(i[0] - _EPOCH) // _MICROSECOND for i in intervals], dtype=np.int64) * 1000
+    ends = np.array([(i[1] - _EPOCH) // _MICROSECOND for i in intervals], dtype=np.int64) * 1000
+    order = np.lexsort((np.array([i[2] for i in intervals], dtype=object), starts))
+    return starts[order], ends[order], [intervals[k][2] for k in order]
 
 
 def headcount_at(times_ns: np.ndarray, intervals: Sequence[Interval]) -> np.ndarray:
