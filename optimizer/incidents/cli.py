@@ -220,6 +220,7 @@ def _text(name: str, staffing: str, source: str, synthetic: bool, occupied: Resp
         f"missed busy {rep.missed_busy}, missed off-hours {rep.missed_off_hours}",
         f"  no support 95 % CI {_pct(rep.ci95[0])} – {_pct(rep.ci95[1])}; "
         f"utilisation {_pct(rep.utilisation)}; overtime {rep.overtime_minutes / 60:.1f} h",
+        "  most missed " + ", ".join(f"{d} {h:02d}:00 ({m})" for d, h, m in rep.worst_hours()),
         "",
         f"Best {advice.hours:g} h daily window: start {advice.best_start:%H:%M} "
         f"covers {_pct(advice.best_share)} of incidents",

@@ -33,6 +33,7 @@ from optimizer.incidents.timeline import (
     interval_arrays,
     to_ns,
 )
+from optimizer.scenario import WEEKDAYS
 
 _Z75 = 0.6744897501960817  # standard normal 75th percentile
 
@@ -211,15 +212,35 @@ class ReplayResult:
         table.index.name = "hour"
         return table
 
+    def missed_by_hour_of_week(self) -> pd.DataFrame:
+        """7×24 counts of incidents without on-site support (index Mon…Sun, columns hours)."""
+        missed = self.incidents[self.incidents["outcome"] != "served"]["at"]
+        grid = pd.crosstab(missed.dt.day_of_week, missed.dt.hour).reindex(
+            index=range(7), columns=range(24), fill_value=0
+        )
+        grid.index = pd.Index(WEEKDAYS, name="weekday")
+        grid.columns = pd.Index(range(24), name="hour")
+        return grid
+
+    def worst_hours(self, n: int = 5) -> list[tuple[str, int, int]]:
+        """The ``n`` (weekday, hour, missed) cells with the most victims left without support."""
+        grid = self.missed_by_hour_of_week().to_numpy()
+        flat = grid.reshape(-1)
+        order = np.argsort(-flat, kind="stable")[:n]
+        return [(WEEKDAYS[k // 24], int(k % 24), int(flat[k])) for k in order if flat[k] > 0]
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
+            "worst_hours": [
+                {"weekday": d, "hour": h, "missed": m} for d, h, m in self.worst_hours()
+            ],
             "incidents": self.total,
             "served": self.served,
             "missed_busy": self.missed_busy,
             "missed_off_hours": self.missed_off_hours,
             "on_site_rate": self.on_site_rate,
-            "p_no_support_ci95": list(self.ci95),
+            "p_no_support_ci95": [float(x) for x in self.ci95],
             "utilisation": self.utilisation,
             "overtime_minutes": self.overtime_minutes,
             "synthetic": self.synthetic,
@@ -278,7 +299,7 @@ def _batch_ci(missed: np.ndarray, batches: int = 20) -> tuple[float, float]:
     means = np.array([b.mean() for b in np.array_split(missed, batches)])
     half = 2.093 * means.std(ddof=1) / math.sqrt(batches)  # t(0.975, 19)
     p = float(missed.mean())
-    return (max(0.0, p - half), min(1.0, p + half))
+    return (max(0.0, p - float(half)), min(1.0, p + float(half)))
 
 
 def replay(

@@ -134,3 +134,13 @@ def test_replay_and_erlang_agree_on_the_pilot_roster() -> None:
     rates = demand_profile(incidents).rates_168()
     model = erlang_report(rates, intervals, occupied.mean_minutes, window)
     assert on_site == pytest.approx(model.on_site_rate, abs=0.03)
+
+
+def test_worst_hours_name_when_victims_go_without() -> None:
+    intervals = [(at(2, 15), at(2, 23), "w1")]
+    incidents = frame(at(2, 14), at(2, 14, 30), at(2, 16), at(2, 16, 10), at(3, 9))
+    result = replay(incidents, intervals, FixedTime(30), window=WINDOW)
+    assert result.worst_hours(3) == [("Mon", 14, 2), ("Mon", 16, 1), ("Tue", 9, 1)]
+    grid = result.missed_by_hour_of_week()
+    assert grid.shape == (7, 24) and int(grid.to_numpy().sum()) == 4
+    assert result.by_hour().loc[16, "missed_busy"] == 1
