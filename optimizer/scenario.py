@@ -501,7 +501,9 @@ class Scenario(Model):
                 )
             for cov in w.max_shifts:
                 if cov not in coverage:
-                    errors.append(f"workers[{i}] ({w.id}): max_shifts names unknown coverage {cov!r}")
+                    errors.append(
+                        f"workers[{i}] ({w.id}): max_shifts names unknown coverage {cov!r}"
+                    )
         for i, t in enumerate(self.time_off):
             if t.worker not in workers:
                 errors.append(f"time_off[{i}]: unknown worker {t.worker!r}")
@@ -516,7 +518,9 @@ class Scenario(Model):
         for i, s in enumerate(self.rules.forbidden_successions.pairs):
             for cov in (s.first, s.then):
                 if cov not in coverage:
-                    errors.append(f"rules.forbidden_successions.pairs[{i}]: unknown coverage {cov!r}")
+                    errors.append(
+                        f"rules.forbidden_successions.pairs[{i}]: unknown coverage {cov!r}"
+                    )
         shares = [a.target_share for a in self.agencies if a.target_share is not None]
         if shares and sum(shares) > 1.0 + 1e-6:
             errors.append(f"agencies: target shares add up to {sum(shares):.3f}, more than 1")

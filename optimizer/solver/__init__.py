@@ -1,0 +1,224 @@
+"""The one door to the roster engine: :func:`solve`.
+
+``solve(scenario, time_limit=..., workers=...)`` builds the CP-SAT model
+(:mod:`optimizer.solver.model`), runs it, and converts the answer into the
+project's own :class:`~optimizer.result.SolveResult`. OR-Tools is imported
+here and nowhere else in the library.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from ortools.sat import sat_parameters_pb2
+from ortools.sat.python import cp_model
+
+from optimizer.data import ProblemData
+from optimizer.errors import InputError
+from optimizer.explain import unfilled_slots
+from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad
+from optimizer.roster import Assignment
+from optimizer.scenario import Scenario
+from optimizer.solver.model import Model, build_model
+from optimizer.solver.warmstart import greedy_roster
+
+__all__ = ["solve"]
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Records improving solutions, reports them, and honours a stop request."""
+
+    def __init__(
+        self,
+        start: float,
+        progress: Callable[[Progress], None] | None,
+        stop: threading.Event | None,
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.report = progress
+        self.stop = stop
+        self.history: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        event = Progress(
+            wall_time=time.perf_counter() - self.start,
+            objective=self.ObjectiveValue(),
+            best_bound=self.BestObjectiveBound(),
+        )
+        self.history.append(event)
+        if self.report is not None:
+            self.report(event)
+        if self.stop is not None and self.stop.is_set():
+            self.StopSearch()
+
+
+def _lock(m: Model, locked: Iterable[Assignment]) -> None:
+    data = m.data
+    for a in locked:
+        if a.shift_id not in data.shift_index or a.worker_id not in data.worker_index:
+            raise InputError(
+                f"locked assignment {a.worker_id} on {a.shift_id}: unknown shift or worker"
+            )
+        s, w = data.shift_index[a.shift_id], data.worker_index[a.worker_id]
+        if s not in m.x[w]:
+            why = "; ".join(data.static_reasons(w, s))
+            raise InputError(
+                f"locked assignment {a.worker_id} on {a.shift_id} is impossible: {why}"
+            )
+        m.cp.add(m.x[w][s] == 1)
+
+
+def configure(params: sat_parameters_pb2.SatParameters, workers: int) -> None:
+    """Search settings for ``workers`` threads.
+
+    Rostering objectives (fair shares, agency shares, coverage slack) have
+    LP relaxations that prove optimality quickly, but CP-SAT's default
+    portfolio for one or two threads omits its full-LP worker. On the bundled
+    Windsor scenarios that worker proves optimality in under a second where
+    the default portfolio leaves a 15–20 % gap after 15 s (see
+    docs/benchmarks.md), so small thread counts run it explicitly.
+    """
+    params.num_workers = workers
+    if workers == 1:
+        params.linearization_level = 2
+    elif workers == 2:
+        params.subsolvers.extend(["max_lp", "core"])
+    else:
+        params.extra_subsolvers.append("max_lp")
+
+
+def solve(
+    scenario: Scenario,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    *,
+    seed: int = 0,
+    progress: Callable[[Progress], None] | None = None,
+    locked: Iterable[Assignment] = (),
+    stop: threading.Event | None = None,
+    hint: bool = True,
+    log: bool = False,
+) -> SolveResult:
+    """Find the best roster for ``scenario`` within ``time_limit`` seconds.
+
+    Args:
+        scenario: the validated scenario.
+        time_limit: wall-clock limit in seconds.
+        workers: CP-SAT search threads; match the machine's cores (2 here).
+        seed: random seed, for reproducible runs at one thread.
+        progress: called with each improving solution (from the solver thread).
+        locked: assignments that must stay in the roster (re-solve around them).
+        stop: set this event to stop the search early with the best roster so far.
+        hint: start from a fast greedy roster (helps on large instances).
+        log: print CP-SAT's search log.
+    """
+    start = time.perf_counter()
+    data = ProblemData(scenario)
+    m = build_model(data)
+    locked = tuple(locked)
+    _lock(m, locked)
+    if hint:
+        for w, s in greedy_roster(data, locked):
+            m.cp.add_hint(m.x[w][s], 1)
+    solver = cp_model.CpSolver()
+    configure(solver.parameters, workers)
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - start))
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    callback = _Callback(start, progress, stop)
+    code = solver.solve(m.cp, callback)
+    wall = time.perf_counter() - start
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: invalid CP-SAT model ({m.cp.validate()})")
+    if not status.has_roster:
+        message = (
+            "no roster satisfies the hard rules"
+            if status is SolveStatus.INFEASIBLE
+            else f"no roster found within {time_limit:g} s"
+        )
+        return SolveResult(
+            scenario=scenario,
+            status=status,
+            objective=None,
+            best_bound=None,
+            wall_time=wall,
+            num_workers=workers,
+            progress=tuple(callback.history),
+            message=message,
+        )
+    assignments = tuple(
+        sorted(
+            Assignment(data.shifts[s].id, data.workers[w].id)
+            for w, xs in enumerate(m.x)
+            for s, v in xs.items()
+            if solver.boolean_value(v)
+        )
+    )
+    terms = {
+        name: int(sum(weight * solver.value(expr) for weight, expr in exprs))
+        for name, exprs in m.terms.items()
+    }
+    return SolveResult(
+        scenario=scenario,
+        status=status,
+        objective=int(round(solver.objective_value)),
+        best_bound=float(solver.best_objective_bound),
+        wall_time=wall,
+        assignments=assignments,
+        unfilled=unfilled_slots(data, assignments),
+        objective_terms={k: v for k, v in sorted(terms.items())},
+        worker_loads=worker_loads(data, assignments),
+        agency_share=agency_share(data, assignments),
+        first_solution_time=callback.history[0].wall_time if callback.history else None,
+        progress=tuple(callback.history),
+        num_workers=workers,
+    )
+
+
+def worker_loads(data: ProblemData, assignments: Iterable[Assignment]) -> tuple[WorkerLoad, ...]:
+    """Each worker's shifts, hours and cost against their limits."""
+    by_worker: dict[int, list[int]] = defaultdict(list)
+    for a in assignments:
+        by_worker[data.worker_index[a.worker_id]].append(data.shift_index[a.shift_id])
+    out = []
+    for w, worker in enumerate(data.workers):
+        shifts = by_worker.get(w, [])
+        minutes = sum(data.minutes[s] for s in shifts)
+        lim = data.limits[w]
+        min_minutes = lim.min_total_minutes or (lim.min_week_minutes or 0) * len(data.full_weeks(w))
+        out.append(
+            WorkerLoad(
+                worker_id=worker.id,
+                agency_id=worker.agency,
+                shifts=len(shifts),
+                hours=minutes / 60,
+                capacity_hours=data.capacity_minutes[w] / 60,
+                min_hours=min_minutes / 60,
+                max_week_hours=(lim.max_week_minutes or 0) / 60,
+                unsocial_shifts=sum(data.shifts[s].unsocial for s in shifts),
+                cost=minutes / 60 * data.hourly_cost(w),
+            )
+        )
+    return tuple(out)
+
+
+def agency_share(data: ProblemData, assignments: Iterable[Assignment]) -> dict[str, float]:
+    """Share of staffed hours per agency (0 when nothing is staffed)."""
+    minutes: dict[str, int] = {a.id: 0 for a in data.scenario.agencies}
+    for a in assignments:
+        w = data.workers[data.worker_index[a.worker_id]]
+        minutes[w.agency] += data.minutes[data.shift_index[a.shift_id]]
+    total = sum(minutes.values())
+    return {k: (v / total if total else 0.0) for k, v in minutes.items()}

@@ -1,0 +1,107 @@
+"""A fast greedy roster used as a CP-SAT hint.
+
+Shifts are filled in time order; each slot goes to the least-loaded eligible
+worker that breaks none of the cheap-to-test hard rules (overlap, one shift a
+day, rest, weekly hours and shifts, consecutive days, totals, per-type caps).
+Run-length minimums are left to CP-SAT, which repairs a partly wrong hint.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from optimizer.data import ProblemData
+from optimizer.roster import Assignment
+
+
+def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[tuple[int, int]]:
+    """(worker, shift) pairs of a greedy roster, starting from ``locked``."""
+    rules = data.scenario.rules
+    rest = (
+        round(rules.min_rest_hours.value * 60)
+        if rules.min_rest_hours.active and rules.min_rest_hours.value
+        else 0
+    )
+    taken: dict[int, list[int]] = defaultdict(list)
+    week_minutes: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    week_shifts: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    of_type: dict[tuple[int, str], int] = defaultdict(int)
+    days: dict[int, set[int]] = defaultdict(set)
+    staffed: dict[int, int] = defaultdict(int)
+    eligible_sets = [set(e) for e in data.eligible]
+    out: list[tuple[int, int]] = []
+
+    def take(w: int, s: int) -> None:
+        sh = data.shifts[s]
+        taken[w].append(s)
+        week_minutes[(w, sh.iso_week)] += data.minutes[s]
+        week_shifts[(w, sh.iso_week)] += 1
+        total[w] += data.minutes[s]
+        of_type[(w, sh.coverage_id)] += 1
+        days[w].add(sh.day)
+        staffed[s] += 1
+        out.append((w, s))
+
+    def fits(w: int, s: int) -> bool:
+        sh = data.shifts[s]
+        lim = data.limits[w]
+        if s not in eligible_sets[w]:
+            return False
+        if rules.one_shift_per_day.active and sh.day in days[w]:
+            return False
+        for t in taken[w]:
+            other = data.shifts[t]
+            if other.start < sh.end and sh.start < other.end:
+                return False
+            if rest:
+                after = (sh.start - other.end).total_seconds()
+                before = (other.start - sh.end).total_seconds()
+                if 0 <= after < rest * 60 or 0 <= before < rest * 60:
+                    return False
+        if lim.max_week_minutes is not None and (
+            week_minutes[(w, sh.iso_week)] + data.minutes[s] > lim.max_week_minutes
+        ):
+            return False
+        if (
+            lim.max_shifts_week is not None
+            and week_shifts[(w, sh.iso_week)] + 1 > lim.max_shifts_week
+        ):
+            return False
+        if lim.max_total_minutes is not None and total[w] + data.minutes[s] > lim.max_total_minutes:
+            return False
+        cap = lim.max_shifts_of.get(sh.coverage_id)
+        if cap is not None and of_type[(w, sh.coverage_id)] + 1 > cap:
+            return False
+        k = lim.max_consecutive_days
+        if k is not None:
+            run = 1
+            d = sh.day - 1
+            while d in days[w]:
+                run, d = run + 1, d - 1
+            d = sh.day + 1
+            while d in days[w]:
+                run, d = run + 1, d + 1
+            if run > k:
+                return False
+        return True
+
+    for a in locked:
+        if a.shift_id in data.shift_index and a.worker_id in data.worker_index:
+            take(data.worker_index[a.worker_id], data.shift_index[a.shift_id])
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for w, shifts in enumerate(data.eligible):
+        for s in shifts:
+            candidates[s].append(w)
+    capacity = data.capacity_minutes
+    for s in sorted(range(len(data.shifts)), key=lambda i: (data.shifts[i].start, i)):
+        need = data.shifts[s].required - staffed[s]
+        while need > 0:
+            options = [w for w in candidates[s] if fits(w, s)]
+            if not options:
+                break
+            w = min(options, key=lambda v: (total[v] / max(capacity[v], 1), v))
+            take(w, s)
+            need -= 1
+    return out
