@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -120,10 +121,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """``shiftcover incidents generate --start DATE --days N --seed S --out FILE``."""
     if args.days < 1:
         raise InputError(f"--days must be at least 1, got {args.days}")
-    params = (
-        GeneratorParams() if args.base_rate is None else GeneratorParams(base_rate=args.base_rate)
-    )
-    frame = generate_incidents(args.start, args.days, args.seed, params, args.tz)
+    try:
+        params = GeneratorParams() if args.base_rate is None else GeneratorParams(args.base_rate)
+    except ValueError as exc:
+        raise InputError(f"--base-rate: {exc}") from None
+    try:
+        zone = ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {args.tz!r}; use an IANA name such as America/Toronto"
+        ) from None
+    frame = generate_incidents(args.start, args.days, args.seed, params, zone.key)
     comment = (
         f"{SYNTHETIC_LABEL}\n"
         f"shiftcover incidents generate --start {args.start} --days {args.days} --seed {args.seed}"

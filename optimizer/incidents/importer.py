@@ -54,7 +54,7 @@ DATE_COLUMN_NAMES = (
     "occurreddate",
     "eventdate",
 )
-CLOCK_COLUMN_NAMES = ("time", "calltime", "incidenttime", "reportedtime", "occurredtime", "hour")
+CLOCK_COLUMN_NAMES = ("time", "calltime", "incidenttime", "reportedtime", "occurredtime")
 CATEGORY_COLUMN_NAMES = ("category",)
 ELIGIBLE_COLUMN_NAMES = ("eligible",)
 

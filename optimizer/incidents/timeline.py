@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import InputError
+from optimizer.scenario import Scenario
 from optimizer.shifts import expand_shifts
 
 #: An on-duty interval: aware start, aware end, worker id.
@@ -57,13 +58,13 @@ class HorizonWindow:
         return lo, hi
 
 
-def pattern_intervals(scenario: object) -> list[Interval]:
+def pattern_intervals(scenario: Scenario) -> list[Interval]:
     """On-duty intervals of a scenario's coverage pattern: each shift at its required headcount.
 
     Worker ids are placeholders ``<coverage>#<n>``; use this when no roster exists yet.
     """
     out: list[Interval] = []
-    for shift in expand_shifts(scenario):  # type: ignore[arg-type]
+    for shift in expand_shifts(scenario):
         for n in range(shift.required):
             out.append((shift.start, shift.end, f"{shift.coverage_id}#{n + 1}"))
     out.sort(key=lambda x: (x[0], x[2]))

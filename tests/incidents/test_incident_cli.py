@@ -101,3 +101,38 @@ def test_coverage_json_on_milwaukee(capsys: pytest.CaptureFixture[str]) -> None:
 def test_coverage_rejects_bad_occupied_minutes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["coverage", str(PILOT), "--occupied-minutes", "0"]) == 2
     assert "--occupied-minutes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--base-rate", "-1"], "--base-rate"), (["--tz", "Mars/Olympus"], "unknown time zone")],
+)
+def test_generate_rejects_bad_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    out = tmp_path / "gen.csv"
+    args = ["incidents", "generate", "--start", "2025-01-01", "--days", "2", "--out", str(out)]
+    assert main(args + extra) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_coverage_of_a_roster_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from optimizer.io import load_scenario
+    from optimizer.roster import Assignment, write_roster_csv
+    from optimizer.shifts import expand_shifts
+
+    scenario = load_scenario(PILOT)
+    shifts = expand_shifts(scenario)
+    # One worker on every shift: half the pattern's headcount.
+    roster = tmp_path / "roster.csv"
+    write_roster_csv(roster, scenario, [Assignment(s.id, "WRH1") for s in shifts])
+    assert main(["coverage", str(PILOT), "--roster", str(roster), "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert main(["coverage", str(PILOT), "--json"]) == 0
+    two = json.loads(capsys.readouterr().out)
+    assert one["staffing"].startswith("roster")
+    # Same staffed hours, so the same share in staffed time; fewer people, fewer on site.
+    assert one["coverage"]["share"] == pytest.approx(two["coverage"]["share"])
+    assert one["replay"]["on_site_rate"] < two["replay"]["on_site_rate"]
+    assert one["erlang"]["on_site_rate"] < two["erlang"]["on_site_rate"]
