@@ -108,11 +108,14 @@ class ImportReport:
             f"  category    {self.category_column or '-'}",
             f"  eligible    {self.eligible_column or '- (all incidents eligible)'}",
             "  dropped     "
-            + (", ".join(self.dropped_columns) if self.dropped_columns else "(none)")
-            + " — never read past the header",
+            + (
+                ", ".join(self.dropped_columns) + " — never read past the header"
+                if self.dropped_columns
+                else "(none)"
+            ),
         ]
         if self.filtered_out:
-            lines.append(f"  filtered    {self.filtered_out} rows outside the category filter")
+            lines.append(f"  filtered    {self.filtered_out} row(s) outside the category filter")
         for reason, rows in self.bad_rows.items():
             shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
             more = (
