@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from calendars.ical import Revision, content_hash, render_calendar
+from calendars.ical import Revision, content_hash, render_calendar, render_event
 from calendars.plan import CalendarKind, CalendarSpec, EventSpec, EventStatus, plan_calendars
 from optimizer.errors import InputError
 from optimizer.io import write_json
@@ -49,6 +50,9 @@ from optimizer.scenario import Scenario
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
+
+#: Marks a cancelled event's title, for clients that show cancelled events at all.
+CANCELLED_PREFIX = "Cancelled: "
 
 #: Changed events listed per worker in the printed summary (the rest are counted).
 DETAIL_LINES = 8
@@ -255,7 +259,8 @@ class PublishReport:
             if self.previous_version is None:
                 continue  # on a first publish every event is new: counts say it all
             for c in changes[:DETAIL_LINES]:
-                lines.append(f"      {c.change.value:<9} {_when(c, tz)}  {c.summary}")
+                label = c.summary.removeprefix(CANCELLED_PREFIX)
+                lines.append(f"      {c.change.value:<9} {_when(c, tz)}  {label}")
             if len(changes) > DETAIL_LINES:
                 lines.append(f"      … and {len(changes) - DETAIL_LINES} more")
         opened = self.count(ChangeKind.ADDED, CalendarKind.OPEN)
@@ -359,7 +364,8 @@ def publish(
             scenario, assignments, alarm_minutes=alarm, explain_unfilled=explain_unfilled
         )
         version = old.version + 1 if old else 1
-        planned = _plan(scenario, specs, old, version, stamp)
+        disk = _interrupted_events(directory, old)
+        planned = _plan(scenario, specs, old, version, stamp, disk)
         files_to_write = [p for p in planned if _differs(directory / p.spec.file, p.data)]
         to_write = {p.spec.file for p in files_to_write}
         changes = tuple(c for p in planned for c in p.changes)
@@ -434,19 +440,62 @@ def _history(old: Manifest | None, report: PublishReport) -> tuple[HistoryEntry,
     return (*past, entry)[-HISTORY_LENGTH:]
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """An event as it is in a file renamed into place by an interrupted publish."""
+
+    sequence: int
+    stamp: dt.datetime
+    ical: bytes
+
+
+def _interrupted_events(directory: Path, old: Manifest | None) -> dict[str, _Seen]:
+    """Events in files that an interrupted publish renamed into place, by UID.
+
+    Such a file is newer than the manifest and phones may already have read
+    it. The next publish reuses its SEQUENCE where the content agrees and
+    outbids it where it does not, or a strict client would ignore the fix.
+    """
+    out: dict[str, _Seen] = {}
+    if old is None:
+        return out
+    for file, cal in old.calendars.items():
+        try:
+            data = (directory / file).read_bytes()
+        except FileNotFoundError:
+            continue
+        if hashlib.sha256(data).hexdigest() == cal.sha256:
+            continue
+        try:
+            events = Calendar.from_ical(data).walk("VEVENT")
+        except ValueError:
+            continue  # not ours to read; it is rewritten below in any case
+        for ev in events:
+            seen = _Seen(int(ev.get("SEQUENCE", 0)), ev.decoded("DTSTAMP"), bytes(ev.to_ical()))
+            uid = str(ev.get("UID", ""))
+            if uid not in out or seen.sequence > out[uid].sequence:
+                out[uid] = seen
+    return out
+
+
 def _plan(
     scenario: Scenario,
     specs: tuple[CalendarSpec, ...],
     old: Manifest | None,
     version: int,
     stamp: dt.datetime,
+    disk: dict[str, _Seen],
 ) -> list[_Planned]:
-    """Each calendar's events against the previous publish, rendered."""
+    """Each calendar's events against the previous publish, rendered.
+
+    ``disk`` holds events subscribers may have seen beyond the manifest
+    (see :func:`_interrupted_events`).
+    """
     tz = scenario.tz
     previous = old.calendars if old else {}
     # A UID can move between files (a worker changes agency): its SEQUENCE
     # continues from the highest one published anywhere.
-    highest: dict[str, int] = {}
+    highest: dict[str, int] = {uid: seen.sequence for uid, seen in disk.items()}
     for cal in previous.values():
         for uid, published in cal.events.items():
             highest[uid] = max(highest.get(uid, -1), published.sequence)
@@ -466,7 +515,7 @@ def _plan(
         for ev in spec.events:
             digest = content_hash(ev, tz)
             prior = before.get(ev.uid)
-            if prior is not None and prior.hash == digest:
+            if prior is not None and prior.hash == digest and _current(prior, disk):
                 events[ev.uid] = prior
                 unchanged += 1
                 continue
@@ -474,18 +523,22 @@ def _plan(
                 change = ChangeKind.CHANGED
             else:
                 change = ChangeKind.ADDED
-            seq = highest[ev.uid] + 1 if ev.uid in highest else 0
-            events[ev.uid] = _record(ev, digest, seq, stamp)
+            events[ev.uid] = _revision(ev, digest, highest, disk, stamp, tz)
             changes.append(_change(spec, events[ev.uid], change))
         for uid, prior in sorted(before.items()):
             if uid in events:
                 continue
             if prior.status is EventStatus.CANCELLED:
-                events[uid] = prior
-                unchanged += 1
-                continue
-            gone = _cancelled(prior.spec(), version)
-            events[uid] = _record(gone, content_hash(gone, tz), highest[uid] + 1, stamp, version)
+                if _current(prior, disk):
+                    events[uid] = prior
+                    unchanged += 1
+                    continue
+                # An interrupted publish restored it; cancel it again.
+                gone, cancelled_in = prior.spec(), prior.cancelled_in
+            else:
+                gone, cancelled_in = _cancelled(prior.spec(), version), version
+            digest = content_hash(gone, tz)
+            events[uid] = _revision(gone, digest, highest, disk, stamp, tz, cancelled_in)
             changes.append(_change(spec, events[uid], ChangeKind.CANCELLED))
         revisions = [Revision(e.spec(), e.sequence, e.stamp) for e in events.values()]
         data = render_calendar(spec, revisions, scenario)
@@ -494,11 +547,40 @@ def _plan(
     return out
 
 
+def _current(prior: PublishedEvent, disk: dict[str, _Seen]) -> bool:
+    """True unless an interrupted publish already sent a later version of the event."""
+    seen = disk.get(prior.uid)
+    return seen is None or seen.sequence <= prior.sequence
+
+
+def _revision(
+    spec: EventSpec,
+    digest: str,
+    highest: dict[str, int],
+    disk: dict[str, _Seen],
+    stamp: dt.datetime,
+    tz: ZoneInfo,
+    cancelled_in: int | None = None,
+) -> PublishedEvent:
+    """The next revision of an event: SEQUENCE one above any published before.
+
+    If an interrupted publish already sent exactly this content, its
+    SEQUENCE and DTSTAMP are kept, so finishing that publish changes nothing
+    for the phones that saw it.
+    """
+    seen = disk.get(spec.uid)
+    if seen is not None and seen.sequence >= highest.get(spec.uid, -1):
+        again = render_event(Revision(spec, seen.sequence, seen.stamp), tz)
+        if bytes(again.to_ical()) == seen.ical:
+            return _record(spec, digest, seen.sequence, seen.stamp, cancelled_in)
+    return _record(spec, digest, highest.get(spec.uid, -1) + 1, stamp, cancelled_in)
+
+
 def _cancelled(spec: EventSpec, version: int) -> EventSpec:
     """The cancellation of an event: same UID and times, marked so in every client."""
     return dataclasses.replace(
         spec,
-        summary=f"Cancelled: {spec.summary}",
+        summary=f"{CANCELLED_PREFIX}{spec.summary}",
         description=f"Removed from the roster (publish version {version}).\n\n{spec.description}",
         status=EventStatus.CANCELLED,
         busy=False,

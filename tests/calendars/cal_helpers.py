@@ -171,3 +171,31 @@ def event_blocks(data: bytes) -> dict[str, bytes]:
         assert uid
         out[uid.group(1).decode()] = body
     return out
+
+
+class StrictClient:
+    """A subscribed calendar client that takes an event's new version only on a higher SEQUENCE."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, tuple[int, str]] = {}
+
+    def read(self, data: bytes) -> None:
+        """Read one version of a calendar feed; what is not in it is dropped."""
+        feed = read_events(data)
+        for uid, ev in feed.items():
+            stored = self.events.get(uid)
+            if stored is None or ev.sequence > stored[0]:
+                self.events[uid] = (ev.sequence, strip_stamp(ev.text))
+        self.events = {u: v for u, v in self.events.items() if u in feed}
+
+    def shows(self, data: bytes) -> bool:
+        """True when the client's view equals the feed's content (DTSTAMP aside)."""
+        feed = read_events(data)
+        return {u: strip_stamp(e.text) for u, e in feed.items()} == {
+            u: text for u, (_, text) in self.events.items()
+        }
+
+
+def strip_stamp(text: str) -> str:
+    """Event text without its DTSTAMP line."""
+    return "\r\n".join(line for line in text.split("\r\n") if not line.startswith("DTSTAMP:"))

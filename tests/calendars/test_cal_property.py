@@ -31,7 +31,7 @@ def strip_stamp(text: str) -> str:
     return "\r\n".join(line for line in text.split("\r\n") if not line.startswith("DTSTAMP:"))
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(rosters=rosters, read_every=st.integers(min_value=1, max_value=2))
 def test_a_subscribed_client_always_shows_the_current_roster(rosters, read_every) -> None:
     # A client stores (SEQUENCE, content) per UID, per worker calendar.

@@ -9,7 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cal_helpers import NOW, dst_data, dst_scenario, event_blocks, read_events, round_robin
+from cal_helpers import (
+    NOW,
+    StrictClient,
+    dst_data,
+    dst_scenario,
+    event_blocks,
+    read_events,
+    round_robin,
+)
 from icalendar import Calendar
 
 from calendars import ChangeKind, event_uid, publish, read_manifest
@@ -284,3 +292,26 @@ def test_crash_between_renames_leaves_every_file_complete(week, tmp_path, monkey
     assert finished is not None and uninterrupted is not None
     assert finished.calendars == uninterrupted.calendars
     assert finished.version == uninterrupted.version == 2
+
+
+def test_correction_after_an_interrupted_publish_outbids_what_phones_saw(
+    week, tmp_path, monkeypatch
+) -> None:
+    roster = first_publish(week, tmp_path)
+    clients = {name: StrictClient() for name in os.listdir(tmp_path) if name.endswith(".ics")}
+    for name, client in clients.items():
+        client.read((tmp_path / name).read_bytes())
+    changed = [a for a in roster if a.worker_id != "b1"]
+    monkeypatch.setattr(os, "replace", _fail_on_call(4, os.replace))
+    with pytest.raises(PowerCut):
+        publish(week, changed, tmp_path, now=LATER, explain_unfilled=False)
+    monkeypatch.undo()
+    for name, client in clients.items():  # phones sync the half-published state
+        client.read((tmp_path / name).read_bytes())
+
+    # The manager goes back to the first roster.
+    publish(week, roster, tmp_path, now=LATER + dt.timedelta(hours=1), explain_unfilled=False)
+    for name, client in clients.items():
+        data = (tmp_path / name).read_bytes()
+        client.read(data)
+        assert client.shows(data), name
