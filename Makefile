@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Start the app on the bundled Windsor scenario (bound to 127.0.0.1).
+## Start the app on the bundled Windsor scenario (bound to 127.0.0.1; see docs/app.md).
 run: $(STAMP)
-	$(BIN)/shiftcover solve $(SCENARIO) --time-limit 20
+	$(BIN)/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 ## Install, lint, type-check and run every test.
 test: $(STAMP)

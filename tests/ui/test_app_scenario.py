@@ -1,0 +1,120 @@
+"""The Scenario page: load, edit with errors next to the table, upload, download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ui import tables
+
+
+def test_opens_on_the_pilot_scenario(pages: Any) -> None:
+    at = pages.start()
+    pages.ok(at)
+    assert at.session_state["scenario"].id == "windsor-pilot"
+    assert any("valid" in s.value for s in at.success)
+    assert len(at.data_editor) == 8  # six tables, rules, weights
+    assert at.download_button[0].label == "Download scenario as YAML"
+
+
+def test_loads_another_bundled_scenario(pages: Any) -> None:
+    at = pages.start()
+    at.selectbox(key="bundled_choice").select("windsor-daily").run()
+    at.button(key="load_bundled").click().run()
+    pages.ok(at)
+    assert at.session_state["scenario"].id == "windsor-daily"
+    assert "windsor-daily" in at.session_state["scenario_source"]
+
+
+def test_an_edit_error_is_shown_with_its_table(pages: Any) -> None:
+    at = pages.start()
+    at.session_state["edit_workers_1"] = {
+        "edited_rows": {1: {"agency": "NOPE"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    pages.ok(at)
+    text = pages.errors(at)
+    assert "row 2" in text and "unknown agency 'NOPE'" in text
+    assert "Workers tab" in text
+    # The other pages keep the last valid scenario.
+    assert at.session_state["scenario"].worker("WRH2").agency == "WRH"
+    assert at.session_state["scenario_data"]["workers"][1]["agency"] == "NOPE"
+
+
+def test_a_valid_edit_updates_the_scenario(pages: Any) -> None:
+    at = pages.start()
+    at.session_state["edit_coverage_1"] = {
+        "edited_rows": {0: {"required": 3}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    pages.ok(at)
+    assert not at.error
+    assert at.session_state["scenario"].coverage[0].required == 3
+
+
+def test_uploaded_yaml_with_its_tables_loads(pages: Any) -> None:
+    at = pages.start()
+    at.file_uploader(key="upload_yaml").upload(
+        "pilot.yaml", (pages.scenarios / "windsor-pilot.yaml").read_bytes(), "application/x-yaml"
+    )
+    at.file_uploader(key="upload_tables").set_value(
+        [
+            (name, (pages.scenarios / name).read_bytes(), "text/csv")
+            for name in ("windsor-workers.csv", "windsor-time-off.csv")
+        ]
+    )
+    at.run()
+    at.button(key="load_upload").click().run()
+    pages.ok(at)
+    assert not at.error, pages.errors(at)
+    assert at.session_state["scenario_source"] == "uploaded: pilot.yaml"
+    assert len(at.session_state["scenario"].workers) == 6
+
+
+def test_a_bad_upload_gives_a_message(pages: Any) -> None:
+    at = pages.start()
+    at.file_uploader(key="upload_yaml").upload("broken.yaml", b"id: [unclosed", "text/yaml")
+    at.run()
+    at.button(key="load_upload").click().run()
+    pages.ok(at)
+    assert "not valid YAML" in pages.errors(at)
+    assert at.session_state["scenario"].id == "windsor-pilot"
+
+
+def test_a_missing_table_is_named(pages: Any) -> None:
+    at = pages.start()
+    at.file_uploader(key="upload_yaml").upload(
+        "pilot.yaml", (pages.scenarios / "windsor-pilot.yaml").read_bytes(), "text/yaml"
+    )
+    at.run()
+    at.button(key="load_upload").click().run()
+    pages.ok(at)
+    assert "windsor-workers.csv" in pages.errors(at)
+
+
+def test_a_bad_table_replacement_is_refused(pages: Any) -> None:
+    at = pages.start()
+    at.file_uploader(key="upload_replace").upload(
+        "workers.csv", b"id,name,agency\nX1,Someone,NOWHERE\n", "text/csv"
+    )
+    at.run()
+    at.button(key="replace_table").click().run()
+    pages.ok(at)
+    assert "unknown agency 'NOWHERE'" in pages.errors(at)
+    assert len(at.session_state["scenario"].workers) == 6
+
+
+def test_yaml_download_round_trips() -> None:
+    scenario = tables.load_bundled("windsor-pilot")
+    data = tables.scenario_to_data(scenario)
+    for section in tables.TABLE_SECTIONS:
+        frame = tables.records_to_frame(section, data[section])
+        data[section] = tables.frame_to_records(section, frame)
+    data["rules"] = tables.frame_to_rules(tables.rules_frame(data), data)
+    again = tables.validate(yaml.safe_load(tables.data_to_yaml(data)))
+    assert again.scenario == scenario
