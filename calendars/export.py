@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from calendars.ical import build_calendars
 from calendars.plan import PROGRAM_FILE, Staffing, check_assignments, staffing, worker_label
+from calendars.publish import MANIFEST
 from optimizer.errors import InputError
 from optimizer.io import atomic_write
 from optimizer.roster import Assignment, RosterRow, roster_rows
@@ -191,6 +192,12 @@ def export_ics(
     else:
         if path.exists() and not path.is_dir():
             raise InputError(f"{path}: expected a directory or a file name ending in .ics")
+        if (path / MANIFEST).exists():
+            # Plain files (SEQUENCE 0) would undo the updates phones already hold.
+            raise InputError(
+                f"{path}: holds published calendars; re-publish with `shiftcover publish` "
+                "or export to another directory"
+            )
         chosen = {path / name: data for name, data in sorted(cals.items())}
     for target, data in chosen.items():
         with atomic_write(target, "wb") as fh:

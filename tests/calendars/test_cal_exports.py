@@ -9,7 +9,7 @@ import pytest
 from cal_helpers import NOW, dst_data, dst_scenario, pilot, read_events, round_robin
 from openpyxl import load_workbook
 
-from calendars import export_csv, export_ics, export_xlsx, worker_hours
+from calendars import export_csv, export_ics, export_xlsx, publish, worker_hours
 from calendars.export import CSV_COLUMNS
 from optimizer.errors import InputError
 from optimizer.io import scenario_from_data
@@ -127,6 +127,16 @@ def test_ics_export_one_calendar_or_all(tmp_path) -> None:
     assert len(written) == 7 and all(p.parent == tmp_path / "all" for p in written)
     with pytest.raises(InputError, match=r"no calendar 'worker-zz\.ics'"):
         export_ics(scenario, roster, tmp_path / "x.ics", calendar="worker-zz.ics")
+
+
+def test_ics_export_refuses_a_publish_directory(tmp_path) -> None:
+    scenario = dst_scenario(weeks=1)
+    roster = round_robin(scenario)
+    publish(scenario, roster, tmp_path, now=NOW, explain_unfilled=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(InputError, match="shiftcover publish"):
+        export_ics(scenario, roster, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_exports_reject_unknown_workers_and_write_nothing(tmp_path) -> None:
