@@ -50,7 +50,8 @@ def read_table(path: Path) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
         record: dict[str, Any] = {}
-        for key, value in row.items():
+        for raw_key, value in row.items():
+            key = str(raw_key)
             text = str(value).strip()
             if text == "" or text.lower() == "nan":
                 continue
@@ -125,7 +126,7 @@ def format_validation_error(
         where = str(path) if path else "scenario"
         if loc and isinstance(loc[0], str) and loc[0] in sources and len(loc) > 1:
             section, index, *field = loc
-            where = f"{sources[section]}, row {int(index) + 2}"
+            where = f"{sources[str(section)]}, row {int(index) + 2}"
             field_text = ".".join(str(f) for f in field)
         else:
             field_text = ".".join(str(f) for f in loc)

@@ -62,7 +62,9 @@ def roster_rows(scenario: Scenario, assignments: Iterable[Assignment]) -> list[R
     return rows
 
 
-def write_roster_csv(path: str | Path, scenario: Scenario, assignments: Iterable[Assignment]) -> None:
+def write_roster_csv(
+    path: str | Path, scenario: Scenario, assignments: Iterable[Assignment]
+) -> None:
     """Write ``roster.csv`` atomically."""
     with atomic_write(path, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -106,9 +108,13 @@ def read_roster_csv(path: str | Path, scenario: Scenario) -> tuple[Assignment, .
         for line, row in enumerate(reader, start=2):
             sid, wid = (row.get("shift_id") or "").strip(), (row.get("worker_id") or "").strip()
             if sid not in shifts:
-                raise InputError(f"{path}, row {line}: shift_id {sid!r} is not a shift of the scenario")
+                raise InputError(
+                    f"{path}, row {line}: shift_id {sid!r} is not a shift of the scenario"
+                )
             if wid not in workers:
-                raise InputError(f"{path}, row {line}: worker_id {wid!r} is not a worker of the scenario")
+                raise InputError(
+                    f"{path}, row {line}: worker_id {wid!r} is not a worker of the scenario"
+                )
             shift = shifts[sid]
             for col, expected in (("start", shift.start), ("end", shift.end)):
                 text = (row.get(col) or "").strip()
@@ -138,7 +144,11 @@ def on_duty_intervals(
     """(start, end, worker_id) of every assignment, in UTC, sorted by start."""
     shifts = {s.id: s for s in expand_shifts(scenario)}
     out = [
-        (shifts[a.shift_id].start.astimezone(dt.UTC), shifts[a.shift_id].end.astimezone(dt.UTC), a.worker_id)
+        (
+            shifts[a.shift_id].start.astimezone(dt.UTC),
+            shifts[a.shift_id].end.astimezone(dt.UTC),
+            a.worker_id,
+        )
         for a in assignments
     ]
     out.sort()

@@ -10,6 +10,7 @@ reads it without changing it. Derived variants are made with
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -113,7 +114,23 @@ def _split_list(value: object) -> object:
     return value
 
 
+def _date_or_datetime(value: object) -> object:
+    """'2024-10-11' is a whole date; '2024-10-11T12:00' (or with a space) a datetime."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"expected a date (2024-10-11) or a datetime (2024-10-11T12:00), got {value!r}"
+            ) from None
+    return value
+
+
 Weekday = Annotated[str, BeforeValidator(_parse_weekday)]
+DateOrDatetime = Annotated[dt.datetime | dt.date, BeforeValidator(_date_or_datetime)]
 Weekdays = Annotated[tuple[Weekday, ...], BeforeValidator(_parse_weekdays)]
 Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
 StrList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
@@ -242,8 +259,8 @@ class TimeOff(Model):
     """A period a worker cannot work: whole dates (inclusive) or exact datetimes."""
 
     worker: Id
-    start: dt.datetime | dt.date
-    end: dt.datetime | dt.date
+    start: DateOrDatetime
+    end: DateOrDatetime
     reason: str = ""
 
     @model_validator(mode="after")
@@ -252,7 +269,7 @@ class TimeOff(Model):
             raise ValueError(
                 f"time off for {self.worker}: start and end must both be dates or both datetimes"
             )
-        if self.end < self.start:  # type: ignore[operator]
+        if self.end < self.start:
             raise ValueError(
                 f"time off for {self.worker}: end {self.end} is before start {self.start}"
             )
@@ -555,8 +572,8 @@ def _as_interval(t: TimeOff) -> tuple[dt.datetime, dt.datetime]:
     """Time off as a naive local half-open interval, for overlap tests only."""
     if isinstance(t.start, dt.datetime) and isinstance(t.end, dt.datetime):
         return t.start.replace(tzinfo=None), t.end.replace(tzinfo=None)
-    start = dt.datetime.combine(t.start, dt.time())  # type: ignore[arg-type]
-    end = dt.datetime.combine(t.end, dt.time()) + dt.timedelta(days=1)  # type: ignore[arg-type]
+    start = dt.datetime.combine(t.start, dt.time())
+    end = dt.datetime.combine(t.end, dt.time()) + dt.timedelta(days=1)
     return start, end
 
 
@@ -566,7 +583,7 @@ def _overlapping_time_off(entries: tuple[TimeOff, ...], errors: list[str]) -> No
         by_worker.setdefault(t.worker, []).append((i, _as_interval(t)))
     for worker, items in by_worker.items():
         items.sort(key=lambda x: x[1])
-        for (i, (_, e1)), (j, (s2, _)) in zip(items, items[1:], strict=False):
+        for (i, (_, e1)), (j, (s2, _)) in itertools.pairwise(items):
             if s2 < e1:
                 errors.append(
                     f"time_off[{j}]: overlaps time_off[{i}] for worker {worker}; merge them"

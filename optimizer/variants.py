@@ -27,7 +27,9 @@ def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def resolve_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Path]]:
+def resolve_scenario_data(
+    path: Path, _chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], dict[str, Path]]:
     """Load ``path`` with its ``extends`` chain merged and table files read.
 
     Returns the merged raw data and, per table section, the file it came from.
@@ -43,7 +45,9 @@ def resolve_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[di
     if parent_ref is not None:
         if not isinstance(parent_ref, str):
             raise InputError(f"{path}: extends: expected a file name, got {parent_ref!r}")
-        parent_data, parent_sources = resolve_scenario_data(path.parent / parent_ref, (*_chain, path))
+        parent_data, parent_sources = resolve_scenario_data(
+            path.parent / parent_ref, (*_chain, path)
+        )
         data = merge(parent_data, data)
         sources = {**parent_sources, **sources}
     if hires is not None:
@@ -55,14 +59,18 @@ def resolve_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[di
 def add_hires(data: dict[str, Any], hires: Any, path: Path) -> dict[str, Any]:
     """Append placeholder workers per agency, using the agency's defaults."""
     if not isinstance(hires, dict):
-        raise InputError(f"{path}: hires: expected a mapping of agency id to a count, e.g. {{HH: 2}}")
+        raise InputError(
+            f"{path}: hires: expected a mapping of agency id to a count, e.g. {{HH: 2}}"
+        )
     agencies = {a.get("id"): a for a in data.get("agencies", []) if isinstance(a, dict)}
     workers = list(data.get("workers", []))
     for agency_id, count in hires.items():
         if agency_id not in agencies:
             raise InputError(f"{path}: hires: unknown agency {agency_id!r}")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise InputError(f"{path}: hires.{agency_id}: expected a whole number ≥ 0, got {count!r}")
+            raise InputError(
+                f"{path}: hires.{agency_id}: expected a whole number ≥ 0, got {count!r}"
+            )
         agency = agencies[agency_id]
         for k in range(1, count + 1):
             worker: dict[str, Any] = {

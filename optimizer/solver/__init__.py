@@ -12,8 +12,8 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from optimizer.data import ProblemData
@@ -79,7 +79,7 @@ def _lock(m: Model, locked: Iterable[Assignment]) -> None:
         m.cp.add(m.x[w][s] == 1)
 
 
-def configure(params: sat_parameters_pb2.SatParameters, workers: int) -> None:
+def configure(params: Any, workers: int) -> None:
     """Search settings for ``workers`` threads.
 
     Rostering objectives (fair shares, agency shares, coverage slack) have
@@ -89,6 +89,8 @@ def configure(params: sat_parameters_pb2.SatParameters, workers: int) -> None:
     the default portfolio leaves a 15–20 % gap after 15 s (see
     docs/benchmarks.md), so small thread counts run it explicitly.
     """
+    # `params` is CpSolver.parameters (a SatParameters message; its class moved
+    # between OR-Tools releases, hence Any).
     params.num_workers = workers
     if workers == 1:
         params.linearization_level = 2
@@ -173,7 +175,7 @@ def solve(
     return SolveResult(
         scenario=scenario,
         status=status,
-        objective=int(round(solver.objective_value)),
+        objective=round(solver.objective_value),
         best_bound=float(solver.best_objective_bound),
         wall_time=wall,
         assignments=assignments,

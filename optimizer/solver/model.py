@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -291,7 +292,7 @@ def _forbid_short_runs(
     exempt = rule.boundary == "exempt"
     n = m.data.num_days
 
-    def lit(d: int, on: bool) -> cp_model.IntVar:
+    def lit(d: int, on: bool) -> Any:  # a Boolean variable or its negation
         v = m.work(w, d)
         return v if on == working else v.Not()
 
