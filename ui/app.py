@@ -10,15 +10,15 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="shiftcover", page_icon="🗓️", layout="wide")
+st.set_page_config(page_title="shiftcover", page_icon=":material/calendar_month:", layout="wide")
 state.init()
 
 PAGES = [
-    st.Page("views/scenario.py", title="Scenario", icon="📝", default=True),
-    st.Page("views/roster.py", title="Roster", icon="🗓️"),
-    st.Page("views/incidents.py", title="Incidents", icon="📍"),
-    st.Page("views/compare.py", title="Compare", icon="⚖️"),
-    st.Page("views/publish.py", title="Publish", icon="📤"),
+    st.Page("views/scenario.py", title="Scenario", icon=":material/edit_note:", default=True),
+    st.Page("views/roster.py", title="Roster", icon=":material/calendar_month:"),
+    st.Page("views/incidents.py", title="Incidents", icon=":material/crisis_alert:"),
+    st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("views/publish.py", title="Publish", icon=":material/publish:"),
 ]
 
 with st.sidebar:

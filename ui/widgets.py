@@ -55,7 +55,7 @@ def show_errors(messages: list[str], heading: str | None = None) -> None:
     if not messages:
         return
     lines = "\n".join(f"- {m}" for m in messages)
-    st.error(f"{heading}\n\n{lines}" if heading else lines, icon="⚠️")
+    st.error(f"{heading}\n\n{lines}" if heading else lines, icon=":material/error:")
 
 
 @contextmanager
@@ -69,6 +69,8 @@ def reported_errors(action: str) -> Iterator[None]:
     try:
         yield
     except ShiftcoverError as exc:
-        st.error(f"{action} failed: {exc}", icon="⚠️")
+        st.error(f"{action} failed: {exc}", icon=":material/error:")
     except Exception as exc:  # a page must never show a traceback
-        st.error(f"{action} failed unexpectedly ({type(exc).__name__}: {exc}).", icon="⚠️")
+        st.error(
+            f"{action} failed unexpectedly ({type(exc).__name__}: {exc}).", icon=":material/error:"
+        )

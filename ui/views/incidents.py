@@ -113,7 +113,7 @@ assert incidents is not None
 
 st.divider()
 if incidents.synthetic:
-    st.warning("SYNTHETIC DATA — generated incidents, not real ones.", icon="🧪")
+    st.warning("SYNTHETIC DATA — generated incidents, not real ones.", icon=":material/science:")
 st.subheader(f"Incidents: {incidents.source}")
 report = incidents.report
 if report is not None:

@@ -25,7 +25,13 @@ bundled, uploaded, replace = st.tabs(["Bundled scenario", "Upload files", "Repla
 with bundled:
     names = list(tables.bundled_scenarios())
     if names:
-        choice = st.selectbox("Scenario", names, key="bundled_choice")
+        current_name = state.scenario_source().removeprefix("bundled: ")
+        choice = st.selectbox(
+            "Scenario",
+            names,
+            index=names.index(current_name) if current_name in names else 0,
+            key="bundled_choice",
+        )
         if st.button("Load scenario", key="load_bundled", type="primary"):
             with reported_errors(f"Loading {choice}"):
                 state.set_scenario(tables.load_bundled(choice), f"bundled: {choice}")
