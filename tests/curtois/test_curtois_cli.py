@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from optimizer.cli import main
-from optimizer.curtois import roster_assignments, to_scenario
+from optimizer.curtois import HORIZON_START, PublishedRoster, roster_assignments, to_scenario
 from optimizer.io import load_scenario
 from optimizer.roster import read_roster_csv
 
 from .conftest import instance_path, load_solutions, solution_path
 from .test_curtois_parser import TINY
+from .test_curtois_published import evaluate
 
 
 def test_import_writes_a_scenario_that_validates(
@@ -66,3 +70,25 @@ def test_roster_rejects_a_roster_number_the_file_lacks(
     assert main([*argv, "--out", str(out), "--which", "3"]) == 2
     assert "the file holds 2 roster(s)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_solved_import_reports_the_benchmark_cost(tmp_path: Path) -> None:
+    """``shiftcover solve`` on an imported instance: summary.json's objective is the
+    benchmark's cost of roster.csv, as the README's evaluator computes it."""
+    inst, _ = load_solutions(1)
+    assert main(["curtois", "import", str(instance_path(1)), "--out", str(tmp_path)]) == 0
+    out = tmp_path / "out"
+    argv = ["solve", str(tmp_path / "Instance1.yaml"), "--time-limit", "20", "--quiet"]
+    assert main([*argv, "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    days: dict[str, list[str | None]] = {e.id: [None] * inst.days for e in inst.employees}
+    with (out / "roster.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            day = (dt.date.fromisoformat(row["date"]) - HORIZON_START).days
+            assert days[row["worker_id"]][day] is None, "two shifts on one day"
+            days[row["worker_id"]][day] = row["coverage_id"]
+    roster = PublishedRoster({e: tuple(d) for e, d in days.items()}, 0, 0, 0)
+    result = evaluate(inst, roster)
+    assert result.violations == ()
+    assert summary["objective"] == result.cost
+    assert result.cost >= 607  # the proven optimum
