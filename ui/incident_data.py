@@ -270,6 +270,7 @@ def monthly(incidents: Incidents, tz: str | None = None) -> go.Figure:
     )
     title = "Incidents per day by month" + (" — SYNTHETIC DATA" if incidents.synthetic else "")
     fig.update_layout(title=title, yaxis_title="incidents per day", height=300)
+    fig.update_xaxes(type="category", title="month")  # "2018-05" is a label, not a date
     return fig
 
 

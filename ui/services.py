@@ -17,6 +17,9 @@ from optimizer.result import SolveResult
 from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
 from optimizer.solver import solve
+from ui import comparing
+from ui.comparing import Comparison
+from ui.incident_data import Incidents
 from ui.jobs import Job, JobRegistry, input_key
 
 #: CP-SAT search threads: the machines this runs on have two cores.
@@ -58,3 +61,21 @@ def start_solve(
 def check_roster(result: SolveResult) -> CheckReport:
     """The independent checker's verdict on a solved roster (fast: no caching needed)."""
     return check(result.scenario, result.assignments)
+
+
+def start_comparison(
+    scenarios: list[Scenario], incidents: Incidents, time_limit: float
+) -> Job[Comparison]:
+    """Start (or find) the comparison of these scenarios on these incidents."""
+    chosen = tuple(scenarios)
+
+    def work(report: Callable[[Any], None], stop: threading.Event) -> Comparison:
+        return comparing.run(chosen, incidents, time_limit, report, stop, SOLVER_THREADS)
+
+    key = input_key(
+        "compare",
+        [s.model_dump(mode="json") for s in chosen],
+        comparing.incidents_key(incidents),
+        time_limit,
+    )
+    return registry().submit(key, "compare", work)

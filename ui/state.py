@@ -135,3 +135,13 @@ def job_key(kind: str) -> str | None:
 def set_job_key(kind: str, key: str | None) -> None:
     """Remember the session's latest background job of a kind."""
     st.session_state[f"job_{kind}"] = key
+
+
+def comparison() -> Any:
+    """The latest comparison of expansion options (``ui.comparing.Comparison``) or None."""
+    return st.session_state.get("comparison")
+
+
+def set_comparison(value: Any) -> None:
+    """Keep a comparison for returning to the Compare page."""
+    st.session_state["comparison"] = value

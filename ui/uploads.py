@@ -54,8 +54,9 @@ class MemoryUpload:
         return self.data
 
 
-def check_size(upload: Upload, limit: int = MAX_UPLOAD_BYTES) -> None:
-    """Refuse a file larger than ``limit`` bytes, or an empty one."""
+def check_size(upload: Upload, limit: int | None = None) -> None:
+    """Refuse a file larger than ``limit`` bytes (default :data:`MAX_UPLOAD_BYTES`), or empty."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
     if upload.size > limit:
         raise InputError(
             f"{upload.name}: {upload.size / 1e6:.1f} MB is larger than the "

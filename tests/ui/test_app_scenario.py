@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 
-from ui import tables
+from ui import tables, uploads
 
 
 def test_opens_on_the_pilot_scenario(pages: Any) -> None:
@@ -118,3 +119,15 @@ def test_yaml_download_round_trips() -> None:
     data["rules"] = tables.frame_to_rules(tables.rules_frame(data), data)
     again = tables.validate(yaml.safe_load(tables.data_to_yaml(data)))
     assert again.scenario == scenario
+
+
+def test_an_oversized_upload_is_refused(pages: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
+    at = pages.start()
+    at.file_uploader(key="upload_yaml").upload(
+        "pilot.yaml", (pages.scenarios / "windsor-pilot.yaml").read_bytes(), "text/yaml"
+    )
+    at.run()
+    at.button(key="load_upload").click().run()
+    pages.ok(at)
+    assert "larger than" in pages.errors(at)

@@ -156,6 +156,18 @@ def test_manager_workflow(server: str, tmp_path: Path) -> None:
             expect(page.get_by_text("1,218").first).to_be_visible()
             page.screenshot(path=shots / "3-incidents.png", full_page=True)
 
+            # 4. Compare the pilot with a daily service on those incidents.
+            go("Compare")
+            slider = page.get_by_role("slider")
+            slider.focus()
+            for _ in range(7):  # 10 s → 3 s per scenario
+                slider.press("ArrowLeft")
+            expect(slider).to_have_value("3")
+            page.get_by_role("button", name="Run comparison").click()
+            expect(page.get_by_text("Key figures")).to_be_visible()
+            expect(page.get_by_role("button", name="Download the CSV")).to_be_visible()
+            page.screenshot(path=shots / "4-compare.png", full_page=True)
+
             # 5. Download a worker's calendar and read it.
             go("Publish")
             button = page.get_by_role("button", name="Amira Haddad — worker-WRH1.ics")
@@ -177,5 +189,6 @@ def test_manager_workflow(server: str, tmp_path: Path) -> None:
         "1-scenario.png",
         "2-roster.png",
         "3-incidents.png",
+        "4-compare.png",
         "5-publish.png",
     ]
