@@ -120,6 +120,7 @@ def test_manager_workflow(server: str, tmp_path: Path) -> None:
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.set_default_timeout(STEP_MS)
+            expect.set_options(timeout=STEP_MS)
 
             def go(title: str) -> None:
                 page.get_by_role("link", name=title, exact=True).click()
