@@ -82,6 +82,10 @@ m[3].metric("Solve time", f"{result.wall_time:.1f} s")
 m[4].metric("Short person-shifts", result.unfilled_person_shifts)
 m[5].metric("Cost", f"${result.total_cost:,.0f}")
 
+if result.progress:
+    with st.expander(f"Search progress ({len(result.progress)} improving rosters)"):
+        st.plotly_chart(charts.progress_figure(result.progress), key="progress_final")
+
 with reported_errors("Checking the roster"):
     report = services.check_roster(result)
     if report.ok:
