@@ -168,7 +168,8 @@ def records_to_frame(section: str, records: list[dict[str, Any]]) -> pd.DataFram
         if column in _INT_COLUMNS or column in _FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
         elif column in _BOOL_COLUMNS:
-            frame[column] = frame[column].fillna(False).astype(bool)
+            # Nullable, so a row added in the editor can leave it blank.
+            frame[column] = frame[column].fillna(False).astype("boolean")
         else:
             frame[column] = frame[column].astype("object")
     return frame
@@ -211,7 +212,7 @@ def frame_to_records(section: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
         record = {
             str(k): _plain(str(k), v)
             for k, v in row.items()
-            if not _blank(v) and not (str(k) in _BOOL_COLUMNS and v is False)
+            if not _blank(v) and not (str(k) in _BOOL_COLUMNS and not bool(v))
         }
         if record:
             records.append(record)

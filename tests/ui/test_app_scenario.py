@@ -131,3 +131,31 @@ def test_an_oversized_upload_is_refused(pages: Any, monkeypatch: pytest.MonkeyPa
     at.button(key="load_upload").click().run()
     pages.ok(at)
     assert "larger than" in pages.errors(at)
+
+
+def test_a_worker_added_in_the_table_joins_the_scenario(pages: Any) -> None:
+    at = pages.start()
+    at.session_state["edit_workers_1"] = {
+        "edited_rows": {},
+        "added_rows": [
+            {"id": "HH3", "name": "New Person", "agency": "HH", "skills": "ipv_trauma|counselling"}
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    pages.ok(at)
+    assert not at.error, pages.errors(at)
+    added = at.session_state["scenario"].worker("HH3")
+    assert added.skills == ("ipv_trauma", "counselling")
+
+
+def test_a_bad_time_zone_is_shown_on_the_general_tab(pages: Any) -> None:
+    at = pages.start()
+    at.text_input(key="general_tz_1").input("Mars/Olympus").run()
+    pages.ok(at)
+    text = pages.errors(at)
+    assert "unknown time zone 'Mars/Olympus'" in text
+    assert "General tab" in text
+    # The Roster page says it solves the last valid version.
+    at.switch_page("views/roster.py").run()
+    assert any("last valid version" in w.value for w in at.warning)

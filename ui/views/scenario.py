@@ -208,7 +208,11 @@ for section, slot in errors_slots.items():
 st.divider()
 scenario: Scenario | None = validation.scenario
 if scenario is None:
-    failing = ", ".join(SECTION_TITLES.get(s, s) for s in validation.errors)
+    tabs_with_errors = {
+        SECTION_TITLES[s] if s in errors_slots else SECTION_TITLES["general"]
+        for s in validation.errors
+    }
+    failing = ", ".join(t for t in SECTION_TITLES.values() if t in tabs_with_errors)
     st.error(
         f"The scenario has errors (see the {failing} tab). Other pages use the last valid version."
     )
