@@ -112,3 +112,38 @@ def test_uploads_never_reach_the_disk(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.report is not None and result.report.dropped_columns == ("address",)
     assert not seen
     assert not any(tmp_path.iterdir())
+
+
+def test_an_excel_export_with_separate_date_and_clock(pages: Any) -> None:
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(
+        {
+            "Incident Date": ["2025-03-01", "2025-03-02", "2025-03-02"],
+            "Incident Time": ["16:05", "02:30", "21:15"],
+            "Victim name": ["A", "B", "C"],
+        }
+    ).to_excel(buffer, index=False)
+    at = pages.start("incidents")
+    at.file_uploader(key="incident_upload").upload(
+        "export.xlsx",
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    at.run()
+    assert at.radio(key="map_separate").value.startswith("Separate")
+    assert at.selectbox(key="map_date").value == "Incident Date"
+    assert at.selectbox(key="map_clock").value == "Incident Time"
+    at.button(key="import_incidents").click().run()
+    pages.ok(at)
+    assert not at.error, pages.errors(at)
+    assert pages.metrics(at)["Rows kept"] == "3"
+    assert any("Victim name" in m.value for m in at.markdown)
+    assert list(at.session_state["incidents"].frame.columns) == [
+        "timestamp",
+        "category",
+        "eligible",
+    ]
