@@ -171,11 +171,12 @@ def test_manager_workflow(server: str, tmp_path: Path) -> None:
 
             # 5. Download a worker's calendar and read it.
             go("Publish")
+            expect(page.get_by_role("button", name="Publish new version")).to_be_visible()
+            page.screenshot(path=shots / "5-publish.png", full_page=True)
             button = page.get_by_role("button", name="Amira Haddad — worker-WRH1.ics")
             with page.expect_download() as info:
                 button.click()
             ics = Path(info.value.path()).read_bytes()
-            page.screenshot(path=shots / "5-publish.png", full_page=True)
         finally:
             context.close()
 

@@ -111,6 +111,7 @@ with reported_errors("Showing the comparison"):
         file_name="comparison.html",
         mime="text/html",
         key="compare_html",
+        on_click="ignore",
     )
     c2.download_button(
         "Download the CSV",
@@ -118,4 +119,5 @@ with reported_errors("Showing the comparison"):
         file_name="comparison.csv",
         mime="text/csv",
         key="compare_csv",
+        on_click="ignore",
     )

@@ -23,21 +23,30 @@ if state.scenario() != scenario:
 st.caption(f"Roster of **{scenario.name}**: {len(assignments)} assignments.")
 
 
-@st.cache_data(show_spinner="Building calendars…", max_entries=8)
-def _calendars(
+@st.cache_data(show_spinner="Building calendars and exports…", max_entries=8)
+def _exports(
     scenario_json: str,
     roster_key: tuple[tuple[str, str], ...],
     _scenario: Scenario,
     _assignments: tuple[Assignment, ...],
-) -> list[publishing.CalendarFile]:
-    # Keyed by the scenario's JSON and the roster, so returning here is instant.
-    return publishing.calendar_files(_scenario, _assignments)
+) -> tuple[list[publishing.CalendarFile], bytes, bytes, bytes]:
+    # Keyed by the scenario's JSON and the roster, so coming back to this page is instant.
+    files = publishing.calendar_files(_scenario, _assignments)
+    return (
+        files,
+        archive,
+        publishing.roster_csv(_scenario, _assignments),
+        publishing.roster_xlsx(_scenario, _assignments),
+    )
 
 
 roster_key = tuple((a.shift_id, a.worker_id) for a in assignments)
 files: list[publishing.CalendarFile] = []
-with reported_errors("Building the calendars"):
-    files = _calendars(scenario.model_dump_json(), roster_key, scenario, assignments)
+archive = csv_bytes = xlsx_bytes = b""
+with reported_errors("Building the calendars and exports"):
+    files, archive, csv_bytes, xlsx_bytes = _exports(
+        scenario.model_dump_json(), roster_key, scenario, assignments
+    )
 
 st.subheader("Calendars (.ics)")
 st.write(
@@ -57,32 +66,36 @@ for group in ("Program", "Open shifts", "Agencies", "Workers"):
             file_name=f.file,
             mime="text/calendar",
             key=f"ics_{f.file}",
+            on_click="ignore",
         )
 if files:
     st.download_button(
         "All calendars (.zip)",
-        publishing.zip_files(files),
+        archive,
         file_name=f"{scenario.id}-calendars.zip",
         mime="application/zip",
         key="ics_zip",
+        on_click="ignore",
     )
 
 st.subheader("Roster tables")
 c1, c2 = st.columns(2)
-with reported_errors("Exporting the roster"):
+if csv_bytes:
     c1.download_button(
         "Roster CSV",
-        publishing.roster_csv(scenario, assignments),
+        csv_bytes,
         file_name=f"{scenario.id}-roster.csv",
         mime="text/csv",
         key="roster_csv",
+        on_click="ignore",
     )
     c2.download_button(
         "Roster Excel workbook",
-        publishing.roster_xlsx(scenario, assignments),
+        xlsx_bytes,
         file_name=f"{scenario.id}-roster.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="roster_xlsx",
+        on_click="ignore",
     )
 
 st.subheader("Publish a new version")

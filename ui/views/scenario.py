@@ -226,4 +226,5 @@ st.download_button(
     file_name=f"{edited.get('id') or 'scenario'}.yaml",
     mime="application/x-yaml",
     key="download_yaml",
+    on_click="ignore",
 )
