@@ -110,8 +110,9 @@ def test_a_bad_table_replacement_is_refused(pages: Any) -> None:
     assert len(at.session_state["scenario"].workers) == 6
 
 
-def test_yaml_download_round_trips() -> None:
-    scenario = tables.load_bundled("windsor-pilot")
+@pytest.mark.parametrize("name", sorted(tables.bundled_scenarios()))
+def test_every_bundled_scenario_survives_the_editor_and_the_yaml(name: str) -> None:
+    scenario = tables.load_bundled(name)
     data = tables.scenario_to_data(scenario)
     for section in tables.TABLE_SECTIONS:
         frame = tables.records_to_frame(section, data[section])
