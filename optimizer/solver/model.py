@@ -86,10 +86,14 @@ class Model:
         if key not in self._work:
             v = self.cp.new_bool_var(f"work_{w}_{d}")
             xs = self.day_shifts(w, d)
-            if xs:
-                self.cp.add_max_equality(v, xs)
-            else:
+            if not xs:
                 self.cp.add(v == 0)
+            elif self.data.scenario.rules.one_shift_per_day.mode is Mode.HARD:
+                # At most one shift a day: "works that day" is their sum, which
+                # gives the LP relaxation much more to hold on to than a max.
+                self.cp.add(v == sum(xs))
+            else:
+                self.cp.add_max_equality(v, xs)
             self._work[key] = v
         return self._work[key]
 
