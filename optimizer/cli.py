@@ -25,7 +25,12 @@ EXIT_INPUT = 2
 EXIT_NO_ROSTER = 3
 
 #: Optimizer modules that add commands, in help order.
-COMMAND_MODULES = ("optimizer.commands", "optimizer.curtois_cli", "optimizer.incidents.cli")
+COMMAND_MODULES = (
+    "optimizer.commands",
+    "optimizer.curtois_cli",
+    "optimizer.incidents.cli",
+    "optimizer.whatif.cli",
+)
 
 
 class _Parser(argparse.ArgumentParser):
