@@ -64,18 +64,33 @@ def check_roster(result: SolveResult) -> CheckReport:
 
 
 def start_comparison(
-    scenarios: list[Scenario], incidents: Incidents, time_limit: float
+    scenarios: list[Scenario],
+    incidents: Incidents,
+    time_limit: float,
+    staff_to_fit: bool = False,
+    eligible_only: bool = False,
 ) -> Job[Comparison]:
     """Start (or find) the comparison of these scenarios on these incidents."""
     chosen = tuple(scenarios)
 
     def work(report: Callable[[Any], None], stop: threading.Event) -> Comparison:
-        return comparing.run(chosen, incidents, time_limit, report, stop, SOLVER_THREADS)
+        return comparing.run(
+            chosen,
+            incidents,
+            time_limit,
+            report,
+            stop,
+            SOLVER_THREADS,
+            staff_to_fit=staff_to_fit,
+            eligible_only=eligible_only,
+        )
 
     key = input_key(
         "compare",
         [s.model_dump(mode="json") for s in chosen],
         comparing.incidents_key(incidents),
         time_limit,
+        staff_to_fit,
+        eligible_only,
     )
     return registry().submit(key, "compare", work)

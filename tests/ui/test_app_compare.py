@@ -33,14 +33,15 @@ def test_compares_on_synthetic_incidents_when_none_are_loaded(pages: Any) -> Non
     assert not at.error, pages.errors(at)
     assert any("SYNTHETIC" in w.value for w in at.warning)
     kpis = at.dataframe[0].value
-    assert list(kpis["scenario"]) == ["windsor-pilot", "windsor-daily"]
+    assert list(kpis["Scenario"]) == ["windsor-pilot", "windsor-daily"]
     pilot, daily = kpis.to_dict(orient="records")
     # Seven days a week staff more hours and cover more incidents than five.
-    assert daily["staffed hours / week"] > pilot["staffed hours / week"]
-    assert daily["incidents in staffed hours %"] > pilot["incidents in staffed hours %"]
+    assert daily["Staffed hours / week"] > pilot["Staffed hours / week"]
+    assert daily["Incidents in staffed time"] > pilot["Incidents in staffed time"]
+    assert daily["Total cost / week"] > pilot["Total cost / week"]
     labels = {b.label for b in at.download_button}
     assert {"Download the HTML report", "Download the CSV"} <= labels
-    assert len(at.get("plotly_chart")) == 3  # cost-coverage and one heatmap per option
+    assert len(at.get("plotly_chart")) == 3  # cost-coverage, missed heatmaps, paid hours
 
 
 @pytest.mark.skipif(not MILWAUKEE.exists(), reason="shared Milwaukee sample not present")

@@ -24,6 +24,15 @@ choices = [CURRENT, *bundled]
 defaults = [n for n in ("windsor-pilot", "windsor-daily") if n in bundled]
 picked = st.multiselect("Scenarios to compare", choices, default=defaults, key="compare_pick")
 time_limit = st.slider("Time limit per scenario (seconds)", 2, 120, 10, key="compare_limit")
+c1, c2 = st.columns(2)
+staff_to_fit = c1.checkbox(
+    "Find the fewest workers each option needs (slower)",
+    key="compare_staff_to_fit",
+    help="Planned hires are added only where the current staff cannot cover the shifts.",
+)
+eligible_only = c2.checkbox(
+    "Count only incidents marked eligible (e.g. a charge was laid)", key="compare_eligible"
+)
 
 loaded: Incidents | None = state.incidents()
 if loaded is not None:
@@ -50,7 +59,9 @@ if run_clicked:
                 else:
                     scenarios.append(tables.load_bundled(name))
             incidents = loaded if loaded is not None else comparing.bundled_incidents()
-            started = services.start_comparison(scenarios, incidents, float(time_limit))
+            started = services.start_comparison(
+                scenarios, incidents, float(time_limit), staff_to_fit, eligible_only
+            )
             state.set_job_key("compare", started.key)
 
 job = services.registry().get(state.job_key("compare"))
@@ -91,19 +102,28 @@ if comparison.synthetic:
         "SYNTHETIC INCIDENTS — the figures below come from generated data, not real incidents.",
         icon=":material/science:",
     )
-st.caption(f"Incidents: {comparison.incidents_source}")
+st.caption(
+    f"Incidents: {comparison.incidents_source} · {comparison.incidents:,} counted · a response "
+    f"occupies a worker {comparison.occupied_minutes:.0f} min on average · "
+    f"{comparison.time_limit:g} s per solve. The first scenario is the baseline."
+)
+formats = {
+    label: st.column_config.NumberColumn(format=fmt)
+    for label, fmt in comparing.column_formats().items()
+}
 with reported_errors("Showing the comparison"):
-    kpis = comparing.kpi_table(comparison)
     st.subheader("Key figures")
-    st.dataframe(kpis, hide_index=True, key="kpis")
-    st.plotly_chart(comparing.cost_coverage_figure(kpis, comparison.synthetic), key="cost_coverage")
-    st.subheader("Where incidents go without a worker on site")
-    zmax = max(int(comparing.missed_grid(o).to_numpy().max()) for o in comparison.options)
-    for i, option in enumerate(comparison.options):
-        st.plotly_chart(
-            comparing.missed_figure(option, comparison.synthetic, zmax or None),
-            key=f"missed_{i}",
+    key_table = comparing.kpi_table(comparison, comparing.KEY_COLUMNS)
+    st.dataframe(key_table, hide_index=True, column_config=formats, key="kpis")
+    with st.expander("Every figure"):
+        st.dataframe(
+            comparing.kpi_table(comparison), hide_index=True, column_config=formats, key="kpis_all"
         )
+    cost, missed, paid = comparing.figures(comparison)
+    st.plotly_chart(cost, key="cost_coverage")
+    st.subheader("Where incidents go without a worker on site")
+    st.plotly_chart(missed, key="missed")
+    st.plotly_chart(paid, key="paid_hours")
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download the HTML report",
@@ -115,7 +135,7 @@ with reported_errors("Showing the comparison"):
     )
     c2.download_button(
         "Download the CSV",
-        kpis.to_csv(index=False),
+        comparison.table.to_csv(index=False),
         file_name="comparison.csv",
         mime="text/csv",
         key="compare_csv",
