@@ -204,6 +204,24 @@ def measure(workers: int, weeks: int, time_limit: float, threads: int) -> Row:
     return Row(json.loads(lines[-1]))
 
 
+def findings(rows: list[Row], time_limit: float) -> str:
+    """Plain statements of where the engine falls short of the time a manager will wait."""
+
+    def sizes(selected: list[Row]) -> str:
+        return ", ".join(f"{r.data['workers']} × {r.data['weeks']} wk" for r in selected)
+
+    no_roster = [r for r in rows if r.data.get("objective") is None]
+    slow = [r for r in rows if (r.data.get("total_seconds") or 0) > 1.1 * time_limit + 5]
+    parts = [
+        f"A roster within the limit for {len(rows) - len(no_roster)} of {len(rows)} sizes"
+        + (f"; none for {sizes(no_roster)}" if no_roster else "")
+        + "."
+    ]
+    if slow:
+        parts.append(f"Wall time well over the {time_limit:g} s limit for {sizes(slow)}.")
+    return " ".join(parts)
+
+
 def markdown(rows: list[Row], time_limit: float, threads: int) -> str:
     """The section text: settings, table and what the program contains."""
     lines = [
@@ -216,6 +234,8 @@ def markdown(rows: list[Row], time_limit: float, threads: int) -> str:
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
         *("| " + " | ".join(r.cells()) + " |" for r in rows),
+        "",
+        findings(rows, time_limit),
         "",
         "Synthetic 24/7 program: Day 07–15, Evening 15–23 and Night 23–07, two people each, "
         "every day (America/Toronto, so 13+ week horizons cross a DST change); two agencies "
