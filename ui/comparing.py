@@ -79,16 +79,25 @@ MONEY_COLUMNS = frozenset(
 )
 
 
-def column_formats() -> dict[str, str]:
-    """Display format by readable header: "percent", "dollar" or a printf pattern."""
+def column_formats(table: pd.DataFrame) -> dict[str, str]:
+    """Display format of each numeric column of a :func:`kpi_table` (by readable header).
+
+    "percent" for shares (0–1), "dollar" for money, whole or one-decimal numbers otherwise.
+    """
+    keys = {label: key for key, label in COLUMNS.items()}
     formats = {}
-    for key, label in COLUMNS.items():
+    for label in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[label]):
+            continue  # text columns keep their own display
+        key = keys.get(str(label), str(label))
         if key in SHARE_COLUMNS:
-            formats[label] = "percent"
+            formats[str(label)] = "percent"
         elif key in MONEY_COLUMNS:
-            formats[label] = "dollar"
+            formats[str(label)] = "dollar"
+        elif pd.api.types.is_integer_dtype(table[label]):
+            formats[str(label)] = "%d"
         else:
-            formats[label] = "%.1f"
+            formats[str(label)] = "%.1f"
     return formats
 
 

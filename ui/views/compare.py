@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from optimizer.scenario import Scenario
@@ -107,18 +109,22 @@ st.caption(
     f"occupies a worker {comparison.occupied_minutes:.0f} min on average · "
     f"{comparison.time_limit:g} s per solve. The first scenario is the baseline."
 )
-formats = {
-    label: st.column_config.NumberColumn(format=fmt)
-    for label, fmt in comparing.column_formats().items()
-}
+
+
+def _formatted(table: pd.DataFrame) -> dict[str, Any]:
+    return {
+        label: st.column_config.NumberColumn(format=fmt)
+        for label, fmt in comparing.column_formats(table).items()
+    }
+
+
 with reported_errors("Showing the comparison"):
     st.subheader("Key figures")
     key_table = comparing.kpi_table(comparison, comparing.KEY_COLUMNS)
-    st.dataframe(key_table, hide_index=True, column_config=formats, key="kpis")
+    st.dataframe(key_table, hide_index=True, column_config=_formatted(key_table), key="kpis")
     with st.expander("Every figure"):
-        st.dataframe(
-            comparing.kpi_table(comparison), hide_index=True, column_config=formats, key="kpis_all"
-        )
+        full = comparing.kpi_table(comparison)
+        st.dataframe(full, hide_index=True, column_config=_formatted(full), key="kpis_all")
     cost, missed, paid = comparing.figures(comparison)
     st.plotly_chart(cost, key="cost_coverage")
     st.subheader("Where incidents go without a worker on site")
