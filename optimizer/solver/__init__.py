@@ -22,6 +22,7 @@ from optimizer.explain import unfilled_slots
 from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad
 from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
+from optimizer.solver.lns import Incumbent, improve
 from optimizer.solver.model import Model, build_model
 from optimizer.solver.warmstart import greedy_roster
 
@@ -51,16 +52,23 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.history: list[Progress] = []
 
     def on_solution_callback(self) -> None:
-        event = Progress(
-            wall_time=time.perf_counter() - self.start,
-            objective=self.ObjectiveValue(),
-            best_bound=self.BestObjectiveBound(),
+        self.record(
+            Progress(
+                wall_time=time.perf_counter() - self.start,
+                objective=self.ObjectiveValue(),
+                best_bound=self.BestObjectiveBound(),
+            )
         )
+        if self.stop is not None and self.stop.is_set():
+            self.StopSearch()
+
+    def record(self, event: Progress) -> None:
+        """Keep and report an improving solution (from CP-SAT or the LNS loop)."""
+        if self.history and event.objective >= self.history[-1].objective:
+            return
         self.history.append(event)
         if self.report is not None:
             self.report(event)
-        if self.stop is not None and self.stop.is_set():
-            self.StopSearch()
 
 
 def _lock(m: Model, locked: Iterable[Assignment]) -> None:
@@ -100,6 +108,29 @@ def configure(params: Any, workers: int) -> None:
         params.extra_subsolvers.append("max_lp")
 
 
+#: Share of the time limit given to CP-SAT alone before LNS takes over.
+LNS_AFTER = 0.3
+
+
+def _run(
+    m: Model,
+    callback: _Callback,
+    workers: int,
+    seed: int,
+    log: bool,
+    deadline: float,
+    limit: float,
+) -> tuple[cp_model.CpSolver, Any]:
+    """One CP-SAT run on the whole model; returns the solver and its status code."""
+    solver = cp_model.CpSolver()
+    configure(solver.parameters, workers)
+    solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.perf_counter()))
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    code = solver.solve(m.cp, callback)
+    return solver, code
+
+
 def solve(
     scenario: Scenario,
     time_limit: float = 30.0,
@@ -133,17 +164,36 @@ def solve(
     if hint:
         for w, s in greedy_roster(data, locked):
             m.cp.add_hint(m.x[w][s], 1)
-    solver = cp_model.CpSolver()
-    configure(solver.parameters, workers)
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - start))
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = log
+    deadline = start + time_limit
     callback = _Callback(start, progress, stop)
-    code = solver.solve(m.cp, callback)
-    wall = time.perf_counter() - start
-    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    # Phase 1: CP-SAT on the whole model. Small programs are proven optimal
+    # here; on larger ones it finds a first roster and a lower bound.
+    solver, code = _run(m, callback, workers, seed, log, deadline, LNS_AFTER * time_limit)
+    out_of_time = time.perf_counter() >= deadline - 0.05 or (stop is not None and stop.is_set())
+    if code == cp_model.UNKNOWN and not out_of_time:
+        # No roster yet: give CP-SAT the rest of the time.
+        solver, code = _run(m, callback, workers, seed, log, deadline, time_limit)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: invalid CP-SAT model ({m.cp.validate()})")
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    bound = float(solver.best_objective_bound) if status.has_roster else None
+    if status is SolveStatus.FEASIBLE and time.perf_counter() < deadline - 0.2:
+        # Phase 2: large-neighbourhood search over workers and days.
+        incumbent = improve(
+            m,
+            Incumbent(solver, solver.objective_value),
+            deadline,
+            bound=bound or 0.0,
+            workers=workers,
+            seed=seed,
+            start=start,
+            on_improvement=callback.record,
+            stop=stop,
+        )
+        solver = incumbent.solver
+        if bound is not None and incumbent.objective <= bound + 1e-9:
+            status = SolveStatus.OPTIMAL
+    wall = time.perf_counter() - start
     if not status.has_roster:
         message = (
             "no roster satisfies the hard rules"
@@ -175,8 +225,10 @@ def solve(
     return SolveResult(
         scenario=scenario,
         status=status,
-        objective=round(solver.objective_value),
-        best_bound=float(solver.best_objective_bound),
+        # The sum of the terms read from the same solution as the roster (after
+        # a stop request CP-SAT's objective_value may already name a later one).
+        objective=sum(terms.values()),
+        best_bound=bound,
         wall_time=wall,
         assignments=assignments,
         unfilled=unfilled_slots(data, assignments),

@@ -1,0 +1,110 @@
+"""Large-neighbourhood search over workers and days, around CP-SAT.
+
+With two threads, CP-SAT's own portfolio must choose between proving bounds
+(its LP workers) and improving rosters (its LNS workers). Rosters have a
+natural structure CP-SAT does not know: a roster is one row per worker and
+one column per day. This loop keeps the incumbent roster, frees a block of it
+— a few workers' whole rosters, a window of days for everyone, or both — and
+lets CP-SAT re-optimise that block with everything else fixed. Each
+sub-problem is the full model with most assignment variables fixed, so every
+rule and objective term stays exact and the checker agrees with the result.
+Block sizes adapt: a block solved to optimality grows, one that times out
+shrinks.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.result import Progress
+from optimizer.solver.model import Model
+
+
+@dataclass
+class Incumbent:
+    """The best roster so far: the solver that found it (for reading values) and its cost."""
+
+    solver: cp_model.CpSolver
+    objective: float
+
+
+def _assignment_vars(m: Model) -> list[tuple[int, int, cp_model.IntVar]]:
+    """(worker, day, variable) of every assignment variable."""
+    return [(w, m.data.shifts[s].day, v) for w, xs in enumerate(m.x) for s, v in xs.items()]
+
+
+def _neighbourhood(
+    rng: random.Random, workers: int, days: int, size: float
+) -> Callable[[int, int], bool]:
+    """A predicate (worker, day) → free, for one randomly shaped block."""
+    kind = rng.choice(("workers", "days", "both"))
+    if kind == "workers" or days <= 7:
+        k = max(2, round(workers * size))
+        chosen = set(rng.sample(range(workers), min(workers, k)))
+        return lambda w, d: w in chosen
+    if kind == "days":
+        length = max(3, round(days * size))
+        first = rng.randrange(0, max(1, days - length + 1))
+        return lambda w, d: first <= d < first + length
+    k = max(2, round(workers * min(1.0, 2 * size)))
+    chosen = set(rng.sample(range(workers), min(workers, k)))
+    length = max(7, round(days * min(1.0, 2 * size)))
+    first = rng.randrange(0, max(1, days - length + 1))
+    return lambda w, d: w in chosen and first <= d < first + length
+
+
+def improve(
+    m: Model,
+    incumbent: Incumbent,
+    deadline: float,
+    *,
+    bound: float,
+    workers: int,
+    seed: int,
+    start: float,
+    on_improvement: Callable[[Progress], None],
+    stop: threading.Event | None = None,
+) -> Incumbent:
+    """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time)."""
+    rng = random.Random(seed)
+    variables = _assignment_vars(m)
+    size = 0.15
+    n_workers, n_days = len(m.x), m.data.num_days
+    while time.perf_counter() < deadline - 0.05:
+        if stop is not None and stop.is_set():
+            break
+        if incumbent.objective <= bound:
+            break
+        free = _neighbourhood(rng, n_workers, n_days, size)
+        sub = m.cp.clone()
+        sub.clear_hints()
+        for w, d, var in variables:
+            value = int(incumbent.solver.value(var))
+            if free(w, d):
+                sub.add_hint(var, value)
+            else:
+                domain = sub.proto.variables[var.index].domain
+                domain.clear()
+                domain.extend([value, value])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = rng.randrange(1 << 30)
+        solver.parameters.max_time_in_seconds = max(
+            0.05, min(deadline - time.perf_counter(), 0.3 + 2.0 * size)
+        )
+        code = solver.solve(sub)
+        size = min(0.6, size * 1.25) if code == cp_model.OPTIMAL else max(0.03, size * 0.8)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        if solver.objective_value < incumbent.objective - 1e-9:
+            incumbent = Incumbent(solver, solver.objective_value)
+            on_improvement(Progress(time.perf_counter() - start, solver.objective_value, bound))
+        elif solver.objective_value <= incumbent.objective + 1e-9:
+            incumbent = Incumbent(solver, solver.objective_value)  # move on the plateau
+    return incumbent

@@ -1,0 +1,49 @@
+"""The large-neighbourhood search phase keeps rosters exact and never worsens them."""
+
+from __future__ import annotations
+
+import pytest
+
+import optimizer.solver as solver_module
+from optimizer.io import load_scenario
+from optimizer.result import Progress, SolveStatus
+from optimizer.scenario import Horizon
+from tests.engine.helpers import solve_checked
+
+
+@pytest.fixture()
+def short_phase_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hand over to LNS almost at once, so the loop does the work.
+    monkeypatch.setattr(solver_module, "LNS_AFTER", 0.02)
+
+
+def test_lns_rosters_pass_the_checker_and_improve(short_phase_one: None) -> None:
+    scenario = load_scenario("scenarios/windsor-daily.yaml")
+    scenario = scenario.model_copy(
+        update={"horizon": Horizon(start=scenario.horizon.start, weeks=4)}
+    )
+    events: list[Progress] = []
+    result = solve_checked(scenario, time_limit=6.0, progress=events.append)
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    objectives = [e.objective for e in events]
+    assert objectives == sorted(objectives, reverse=True)  # only improvements are reported
+    assert len(set(objectives)) == len(objectives)
+    assert result.objective == objectives[-1]
+    assert not result.unfilled
+
+
+def test_stop_event_ends_the_search_early(short_phase_one: None) -> None:
+    import threading
+    import time
+
+    # A 24/7 program is never proven optimal within the limit; only the stop ends it.
+    scenario = load_scenario("scenarios/windsor-24-7.yaml")
+    stop = threading.Event()
+
+    def stop_on_first(_: Progress) -> None:
+        stop.set()
+
+    started = time.perf_counter()
+    result = solve_checked(scenario, time_limit=120.0, progress=stop_on_first, stop=stop)
+    assert result.status.has_roster
+    assert time.perf_counter() - started < 60
