@@ -127,8 +127,29 @@ def _run(
     solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.perf_counter()))
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
-    code = solver.solve(m.cp, callback)
+    finished = threading.Event()
+    watcher = None
+    if callback.stop is not None:
+        # CP-SAT only calls back on new solutions; a watcher thread makes a
+        # stop request take effect within a tenth of a second regardless.
+        watcher = threading.Thread(
+            target=_watch, args=(callback.stop, finished, solver), daemon=True
+        )
+        watcher.start()
+    try:
+        code = solver.solve(m.cp, callback)
+    finally:
+        finished.set()
+        if watcher is not None:
+            watcher.join()
     return solver, code
+
+
+def _watch(stop: threading.Event, finished: threading.Event, solver: cp_model.CpSolver) -> None:
+    while not finished.is_set():
+        if stop.wait(0.1):
+            solver.stop_search()
+            return
 
 
 def solve(

@@ -26,6 +26,18 @@ from optimizer.result import Progress
 from optimizer.solver.model import Model
 
 
+class _StopOnRequest(cp_model.CpSolverSolutionCallback):
+    """Ends a sub-problem's search at its next solution once a stop is requested."""
+
+    def __init__(self, stop: threading.Event | None) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.StopSearch()
+
+
 @dataclass
 class Incumbent:
     """The best roster so far: the solver that found it (for reading values) and its cost."""
@@ -98,7 +110,7 @@ def improve(
         solver.parameters.max_time_in_seconds = max(
             0.05, min(deadline - time.perf_counter(), 0.3 + 2.0 * size)
         )
-        code = solver.solve(sub)
+        code = solver.solve(sub, _StopOnRequest(stop))
         size = min(0.6, size * 1.25) if code == cp_model.OPTIMAL else max(0.03, size * 0.8)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue

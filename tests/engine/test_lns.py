@@ -47,3 +47,17 @@ def test_stop_event_ends_the_search_early(short_phase_one: None) -> None:
     result = solve_checked(scenario, time_limit=120.0, progress=stop_on_first, stop=stop)
     assert result.status.has_roster
     assert time.perf_counter() - started < 60
+
+
+def test_stop_before_any_solution_returns_promptly() -> None:
+    import threading
+    import time
+
+    scenario = load_scenario("scenarios/windsor-24-7.yaml")
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    started = time.perf_counter()
+    result = solve_checked(scenario, time_limit=120.0, stop=stop)
+    assert time.perf_counter() - started < 30  # the stop, not the 120 s limit, ended it
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
