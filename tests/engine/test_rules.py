@@ -233,3 +233,86 @@ def test_infeasible_hard_rules_report_no_roster() -> None:
     result = solve_checked(scenario)
     assert result.status is SolveStatus.INFEASIBLE
     assert result.assignments == ()
+
+
+# Forced infeasible: lock a roster that breaks exactly one hard rule. The solver
+# must prove there is no roster, and the checker must name the same rule.
+FORCED = [
+    ("max_consecutive_days", {"max_consecutive_days": {"value": 2}}, {}, [DAY], [23, 24, 25]),
+    ("max_shifts_per_week", {"max_shifts_per_week": {"value": 2}}, {}, [DAY], [23, 25, 27]),
+    ("max_hours_per_week", {"max_hours_per_week": {"value": 16}}, {}, [DAY], [23, 25, 27]),
+    (
+        "min_consecutive_days_off",
+        {"min_consecutive_days_off": {"value": 2}},
+        {},
+        [{**DAY, "days": "Mon,Wed"}],  # no Tuesday shift could close the 1-day break
+        [23, 25],
+    ),
+    (
+        "min_consecutive_days",
+        {"min_consecutive_days": {"value": 2}},
+        {},
+        [{**DAY, "days": "Wed"}],  # a lone Wednesday cannot grow into a 2-day run
+        [25],
+    ),
+    (
+        "max_weekends",
+        {"max_weekends": {"value": 0, "window_weeks": 1}},
+        {},
+        [DAY],
+        [28],
+    ),
+    (
+        "max_weekends_in_horizon",
+        {"max_weekends_in_horizon": {}},
+        {"max_weekends": 0},
+        [DAY],
+        [29],
+    ),
+    ("total_hours", {"total_hours": {}}, {"max_total_hours": 8}, [DAY], [23, 24]),
+    ("max_shifts_of_type", {"max_shifts_of_type": {}}, {"max_shifts": {"day": 1}}, [DAY], [23, 24]),
+]
+
+
+@pytest.mark.parametrize(("name", "rules", "fields", "coverage", "days"), FORCED)
+def test_locked_roster_breaking_a_hard_rule_is_infeasible(
+    name: str,
+    rules: dict[str, object],
+    fields: dict[str, object],
+    coverage: list[dict[str, object]],
+    days: list[int],
+) -> None:
+    from optimizer.roster import Assignment
+    from tests.engine.helpers import checked
+
+    scenario = tiny(coverage=coverage, rules=rules, worker_fields=fields)
+    locked = [Assignment(f"day@2024-09-{d}", "W1") for d in days]
+    assert name in {
+        f.rule for f in checked(scenario, [(a.shift_id, "W1") for a in locked]).violations
+    }
+    result = solve_checked(scenario, locked=locked)
+    assert result.status is SolveStatus.INFEASIBLE
+    # Without the lock the same scenario has a roster.
+    assert solve_checked(scenario).status is SolveStatus.OPTIMAL
+
+
+def test_locked_rest_and_succession_and_one_per_day_are_infeasible() -> None:
+    from optimizer.roster import Assignment
+
+    coverage = [
+        {**NIGHT, "days": "Mon"},
+        {**DAY, "days": "Tue"},
+        {**DAY, "id": "late", "start": "18:00", "end": "22:00", "days": "Tue"},
+    ]
+    cases = [
+        ({"min_rest_hours": {"value": 11}}, ["night@2024-09-23", "day@2024-09-24"]),
+        (
+            {"forbidden_successions": {"pairs": [{"first": "night", "then": "day"}]}},
+            ["night@2024-09-23", "day@2024-09-24"],
+        ),
+        ({"one_shift_per_day": {}}, ["day@2024-09-24", "late@2024-09-24"]),
+    ]
+    for rules, shifts in cases:
+        scenario = tiny(coverage=coverage, rules=rules)
+        locked = [Assignment(s, "W1") for s in shifts]
+        assert solve_checked(scenario, locked=locked).status is SolveStatus.INFEASIBLE, rules
