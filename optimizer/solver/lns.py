@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -46,7 +47,7 @@ class Incumbent:
     objective: float
 
 
-def _assignment_vars(m: Model) -> list[tuple[int, int, cp_model.IntVar]]:
+def assignment_vars(m: Model) -> list[tuple[int, int, cp_model.IntVar]]:
     """(worker, day, variable) of every assignment variable."""
     return [(w, m.data.shifts[s].day, v) for w, xs in enumerate(m.x) for s, v in xs.items()]
 
@@ -71,6 +72,38 @@ def _neighbourhood(
     return lambda w, d: w in chosen and first <= d < first + length
 
 
+def solve_block(
+    m: Model,
+    values: dict[int, int],
+    free: Callable[[int, int], bool],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    stop: threading.Event | None,
+) -> tuple[cp_model.CpSolver, Any]:
+    """Re-optimise the assignments ``free(worker, day)`` selects; fix the rest.
+
+    ``values`` gives every assignment variable's value (by index) in the roster
+    to start from; free variables are hinted with it.
+    """
+    sub = m.cp.clone()
+    sub.clear_hints()
+    for w, d, var in assignment_vars(m):
+        value = values.get(var.index, 0)
+        if free(w, d):
+            sub.add_hint(var, value)
+        else:
+            domain = sub.proto.variables[var.index].domain
+            domain.clear()
+            domain.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    code = solver.solve(sub, _StopOnRequest(stop))
+    return solver, code
+
+
 def improve(
     m: Model,
     incumbent: Incumbent,
@@ -85,7 +118,7 @@ def improve(
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time)."""
     rng = random.Random(seed)
-    variables = _assignment_vars(m)
+    variables = assignment_vars(m)
     size = 0.15
     n_workers, n_days = len(m.x), m.data.num_days
     while time.perf_counter() < deadline - 0.05:
@@ -94,23 +127,16 @@ def improve(
         if incumbent.objective <= bound:
             break
         free = _neighbourhood(rng, n_workers, n_days, size)
-        sub = m.cp.clone()
-        sub.clear_hints()
-        for w, d, var in variables:
-            value = int(incumbent.solver.value(var))
-            if free(w, d):
-                sub.add_hint(var, value)
-            else:
-                domain = sub.proto.variables[var.index].domain
-                domain.clear()
-                domain.extend([value, value])
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.max_time_in_seconds = max(
-            0.05, min(deadline - time.perf_counter(), 0.3 + 2.0 * size)
+        values = {var.index: int(incumbent.solver.value(var)) for _, _, var in variables}
+        solver, code = solve_block(
+            m,
+            values,
+            free,
+            min(deadline - time.perf_counter(), 0.3 + 2.0 * size),
+            workers,
+            rng.randrange(1 << 30),
+            stop,
         )
-        code = solver.solve(sub, _StopOnRequest(stop))
         size = min(0.6, size * 1.25) if code == cp_model.OPTIMAL else max(0.03, size * 0.8)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue

@@ -11,8 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from optimizer.check import worker_findings
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
+
+
+def workers_breaking_rules(data: ProblemData, pairs: Iterable[tuple[int, int]]) -> set[int]:
+    """Workers whose share of a roster breaks a hard rule (by the checker's rules)."""
+    by_worker: dict[int, list[int]] = defaultdict(list)
+    for w, s in pairs:
+        by_worker[w].append(s)
+    return {w for w in range(len(data.workers)) if worker_findings(data, w, by_worker[w])[0]}
 
 
 def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[tuple[int, int]]:

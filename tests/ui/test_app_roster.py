@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from optimizer.roster import Assignment
 
-#: Short limits keep the suite fast; the pilot has a full roster within a second.
-LIMIT = 3
+#: The pilot is proven optimal in a few seconds; the limit only matters on a loaded machine.
+LIMIT = 20
 
 
 def solved(pages: Any) -> AppTest:
