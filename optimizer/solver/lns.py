@@ -4,12 +4,22 @@ With two threads, CP-SAT's own portfolio must choose between proving bounds
 (its LP workers) and improving rosters (its LNS workers). Rosters have a
 natural structure CP-SAT does not know: a roster is one row per worker and
 one column per day. This loop keeps the incumbent roster, frees a block of it
-— a few workers' whole rosters, a window of days for everyone, or both — and
-lets CP-SAT re-optimise that block with everything else fixed. Each
-sub-problem is the full model with most assignment variables fixed, so every
-rule and objective term stays exact and the checker agrees with the result.
-Block sizes adapt: a block solved to optimality grows, one that times out
-shrinks.
+and lets CP-SAT re-optimise that block with everything else fixed. Blocks
+come in several shapes:
+
+* ``workers`` — a few workers' whole rosters;
+* ``similar`` — a few workers with the same eligible shifts and limits, whose
+  rosters can be exchanged;
+* ``days`` — a window of days (sometimes whole weeks) for everyone;
+* ``both`` — some workers over a window of days;
+* ``cover`` — everyone around the days whose headcount the incumbent misses
+  by the most (under or over target).
+
+Each sub-problem is the full model with most assignment variables fixed, so
+every rule and objective term stays exact and the checker agrees with the
+result. Each shape keeps its own block size: a block solved to optimality
+grows, one that times out shrinks. Shapes that improve the roster are drawn
+more often.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +36,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.result import Progress
 from optimizer.solver.model import Model
+
+Free = Callable[[int, int], bool]
 
 
 class _StopOnRequest(cp_model.CpSolverSolutionCallback):
@@ -52,30 +65,127 @@ def assignment_vars(m: Model) -> list[tuple[int, int, cp_model.IntVar]]:
     return [(w, m.data.shifts[s].day, v) for w, xs in enumerate(m.x) for s, v in xs.items()]
 
 
-def _neighbourhood(
-    rng: random.Random, workers: int, days: int, size: float
-) -> Callable[[int, int], bool]:
-    """A predicate (worker, day) → free, for one randomly shaped block."""
-    kind = rng.choice(("workers", "days", "both"))
-    if kind == "workers" or days <= 7:
-        k = max(2, round(workers * size))
-        chosen = set(rng.sample(range(workers), min(workers, k)))
-        return lambda w, d: w in chosen
-    if kind == "days":
-        length = max(3, round(days * size))
-        first = rng.randrange(0, max(1, days - length + 1))
-        return lambda w, d: first <= d < first + length
-    k = max(2, round(workers * min(1.0, 2 * size)))
-    chosen = set(rng.sample(range(workers), min(workers, k)))
-    length = max(7, round(days * min(1.0, 2 * size)))
-    first = rng.randrange(0, max(1, days - length + 1))
-    return lambda w, d: w in chosen and first <= d < first + length
+def roster_values(solver: cp_model.CpSolver, m: Model) -> dict[int, int]:
+    """Every assignment variable's value (by index) in ``solver``'s solution."""
+    solution = solver.response_proto.solution
+    return {v.index: int(solution[v.index]) for xs in m.x for v in xs.values()}
+
+
+#: Neighbourhood shapes (see the module docstring) and their starting sizes.
+SHAPES: dict[str, float] = {
+    "workers": 0.15,
+    "similar": 0.15,
+    "days": 0.15,
+    "both": 0.15,
+    "cover": 0.15,
+}
+
+
+class Neighbourhoods:
+    """Draws blocks (predicates ``free(worker, day)``) of several shapes."""
+
+    def __init__(self, m: Model, rng: random.Random) -> None:
+        self.m = m
+        self.rng = rng
+        data = m.data
+        self.n_workers, self.n_days = len(m.x), data.num_days
+        # Workers with the same eligible shifts and limits can swap rosters.
+        groups: dict[Any, list[int]] = defaultdict(list)
+        for w in range(self.n_workers):
+            groups[(tuple(sorted(data.eligible[w])), repr(data.limits[w]))].append(w)
+        self.group_of = {w: g for g in groups.values() for w in g}
+        self.types = [
+            frozenset(data.shifts[s].coverage_id for s in data.eligible[w])
+            for w in range(self.n_workers)
+        ]
+        self.size = dict(SHAPES)
+        self.wins = dict.fromkeys(SHAPES, 1.0)
+        if self.n_days <= 7:
+            for shape in ("days", "both", "cover"):
+                del self.size[shape], self.wins[shape]
+
+    def choose(self) -> str:
+        shapes = list(self.size)
+        return self.rng.choices(shapes, weights=[self.wins[s] for s in shapes])[0]
+
+    def update(self, shape: str, optimal: bool, improved: bool) -> None:
+        size = self.size[shape]
+        self.size[shape] = min(0.6, size * 1.25) if optimal else max(0.02, size * 0.8)
+        # Exponential average of "this shape improved the roster", floored so
+        # that every shape keeps being tried.
+        self.wins[shape] = max(0.2, 0.9 * self.wins[shape] + (1.0 if improved else 0.0))
+
+    def _count(self, total: int, size: float, least: int) -> int:
+        return min(total, max(least, round(total * size)))
+
+    def _window(self, length: int, around: int | None = None) -> tuple[int, int]:
+        length = min(self.n_days, length)
+        if around is None:
+            if self.rng.random() < 0.5 and self.n_days >= 14:
+                weeks = max(1, round(length / 7))
+                first = 7 * self.rng.randrange(0, max(1, self.n_days // 7 - weeks + 1))
+                return first, min(self.n_days, first + 7 * weeks)
+            first = self.rng.randrange(0, max(1, self.n_days - length + 1))
+        else:
+            first = min(max(0, around - self.rng.randrange(length)), self.n_days - length)
+        return first, first + length
+
+    def block(self, shape: str, values: dict[int, int]) -> Free:
+        rng, size = self.rng, self.size[shape]
+        if shape == "workers":
+            chosen = set(rng.sample(range(self.n_workers), self._count(self.n_workers, size, 2)))
+            return lambda w, d: w in chosen
+        if shape == "similar":
+            k = self._count(self.n_workers, size, 2)
+            seed_worker = rng.randrange(self.n_workers)
+            same = list(self.group_of[seed_worker])
+            rng.shuffle(same)
+            rest = [w for w in range(self.n_workers) if w not in set(same)]
+            # Then workers sharing the most shift types with the first one.
+            mine = self.types[seed_worker]
+            rng.shuffle(rest)
+            rest.sort(key=lambda w: -len(mine & self.types[w]))
+            chosen = set((same + rest)[:k])
+            return lambda w, d: w in chosen
+        if shape == "days":
+            first, end = self._window(max(2, round(self.n_days * size)))
+            return lambda w, d: first <= d < end
+        if shape == "cover":
+            day = self._worst_day(values)
+            first, end = self._window(max(2, round(self.n_days * size)), around=day)
+            return lambda w, d: first <= d < end
+        # both
+        chosen = set(
+            rng.sample(range(self.n_workers), self._count(self.n_workers, min(1.0, 2 * size), 2))
+        )
+        first, end = self._window(max(7, round(self.n_days * min(1.0, 2 * size))))
+        return lambda w, d: w in chosen and first <= d < end
+
+    def _worst_day(self, values: dict[int, int]) -> int:
+        """A day drawn in proportion to how far the incumbent misses its headcounts."""
+        data = self.m.data
+        staffed: dict[int, int] = defaultdict(int)
+        for xs in self.m.x:
+            for s, v in xs.items():
+                staffed[s] += values.get(v.index, 0)
+        below = data.scenario.weights.below_target
+        score = [0.0] * self.n_days
+        for s, shift in enumerate(data.shifts):
+            n = staffed[s]
+            score[shift.day] += (
+                shift.under_weight * max(0, shift.required - n)
+                + below * max(0, shift.target - max(n, shift.required))
+                + shift.over_weight * max(0, n - shift.target)
+            )
+        if not any(score):
+            return self.rng.randrange(self.n_days)
+        return self.rng.choices(range(self.n_days), weights=[x + 1e-3 for x in score])[0]
 
 
 def solve_block(
     m: Model,
     values: dict[int, int],
-    free: Callable[[int, int], bool],
+    free: Free,
     time_limit: float,
     workers: int,
     seed: int,
@@ -88,12 +198,13 @@ def solve_block(
     """
     sub = m.cp.clone()
     sub.clear_hints()
+    variables = sub.proto.variables
     for w, d, var in assignment_vars(m):
         value = values.get(var.index, 0)
         if free(w, d):
             sub.add_hint(var, value)
         else:
-            domain = sub.proto.variables[var.index].domain
+            domain = variables[var.index].domain
             domain.clear()
             domain.extend([value, value])
     solver = cp_model.CpSolver()
@@ -102,6 +213,10 @@ def solve_block(
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     code = solver.solve(sub, _StopOnRequest(stop))
     return solver, code
+
+
+#: Sub-problem time limit: BLOCK_TIME[0] + BLOCK_TIME[1] × block size, in seconds.
+BLOCK_TIME = (0.3, 2.0)
 
 
 def improve(
@@ -118,31 +233,34 @@ def improve(
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time)."""
     rng = random.Random(seed)
-    variables = assignment_vars(m)
-    size = 0.15
-    n_workers, n_days = len(m.x), m.data.num_days
+    hoods = Neighbourhoods(m, rng)
+    values = roster_values(incumbent.solver, m)
     while time.perf_counter() < deadline - 0.05:
         if stop is not None and stop.is_set():
             break
         if incumbent.objective <= bound:
             break
-        free = _neighbourhood(rng, n_workers, n_days, size)
-        values = {var.index: int(incumbent.solver.value(var)) for _, _, var in variables}
+        shape = hoods.choose()
+        free = hoods.block(shape, values)
         solver, code = solve_block(
             m,
             values,
             free,
-            min(deadline - time.perf_counter(), 0.3 + 2.0 * size),
+            min(deadline - time.perf_counter(), BLOCK_TIME[0] + BLOCK_TIME[1] * hoods.size[shape]),
             workers,
             rng.randrange(1 << 30),
             stop,
         )
-        size = min(0.6, size * 1.25) if code == cp_model.OPTIMAL else max(0.03, size * 0.8)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        improved = found and solver.objective_value < incumbent.objective - 1e-9
+        hoods.update(shape, code == cp_model.OPTIMAL, improved)
+        if not found:
             continue
-        if solver.objective_value < incumbent.objective - 1e-9:
+        if improved:
             incumbent = Incumbent(solver, solver.objective_value)
+            values = roster_values(solver, m)
             on_improvement(Progress(time.perf_counter() - start, solver.objective_value, bound))
         elif solver.objective_value <= incumbent.objective + 1e-9:
             incumbent = Incumbent(solver, solver.objective_value)  # move on the plateau
+            values = roster_values(solver, m)
     return incumbent
