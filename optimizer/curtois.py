@@ -454,10 +454,6 @@ def _clock_after(start: dt.time, minutes: int) -> dt.time:
     return (dt.datetime.combine(HORIZON_START, start) + dt.timedelta(minutes=minutes)).time()
 
 
-def _midnight(day: dt.date) -> str:
-    return dt.datetime.combine(day, dt.time()).isoformat()
-
-
 def _day_runs(days: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted days merged into inclusive (first, last) runs."""
     runs: list[tuple[int, int]] = []
@@ -487,14 +483,11 @@ def scenario_tables(instance: Instance) -> dict[str, list[dict[str, Any]]]:
         }
         for e in instance.employees
     ]
-    # Days off are written as half-open datetime intervals (midnight to midnight):
-    # a date-only string in a CSV cell is read as a datetime at midnight, which
-    # would make a one-day entry "2014-01-09 to 2014-01-09" zero minutes long.
     time_off = [
         {
             "worker": eid,
-            "start": _midnight(instance.date(first)),
-            "end": _midnight(instance.date(last + 1)),
+            "start": instance.date(first).isoformat(),
+            "end": instance.date(last).isoformat(),
             "reason": "day off" if first == last else "days off",
         }
         for eid, listed in instance.days_off.items()
