@@ -150,12 +150,17 @@ def add_variables(m: Model) -> None:
 def add_no_overlap(m: Model) -> None:
     """Nobody works two shifts at once (always hard)."""
     data = m.data
+    # Two shifts starting on the same day are already exclusive when one shift
+    # a day is a hard rule (add_one_shift_per_day bounds the day's sum by 1).
+    same_day_done = data.scenario.rules.one_shift_per_day.mode is Mode.HARD
     for _w, xs in enumerate(m.x):
         order = sorted(xs, key=lambda s: data.shifts[s].start)
         for i, a in enumerate(order):
             for b in order[i + 1 :]:
                 if data.shifts[b].start >= data.shifts[a].end:
                     break
+                if same_day_done and data.shifts[a].day == data.shifts[b].day:
+                    continue
                 m.cp.add_bool_or([xs[a].Not(), xs[b].Not()])
 
 
@@ -366,10 +371,24 @@ def add_forbidden_successions(m: Model) -> None:
     if not rule.active or not pairs:
         return
     data = m.data
+    # With one shift a day hard, the shifts barred after ``a`` are exclusive
+    # among themselves, so "a excludes each of them" is one at-most-one
+    # constraint: the same rosters, a tighter LP and a far smaller model.
+    grouped = rule.mode is Mode.HARD and data.scenario.rules.one_shift_per_day.mode is Mode.HARD
     for w, xs in enumerate(m.x):
         for d in range(data.num_days - 1):
             for a in data.shifts_by_day[d]:
                 if a not in xs:
+                    continue
+                if grouped:
+                    barred = [
+                        xs[b]
+                        for b in data.shifts_by_day[d + 1]
+                        if b in xs
+                        and (data.shifts[a].coverage_id, data.shifts[b].coverage_id) in pairs
+                    ]
+                    if barred:
+                        m.cp.add_at_most_one([xs[a], *barred])
                     continue
                 for b in data.shifts_by_day[d + 1]:
                     if b not in xs:
