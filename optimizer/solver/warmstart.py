@@ -2,8 +2,9 @@
 
 Shifts are filled in time order; each slot goes to the least-loaded eligible
 worker that breaks none of the cheap-to-test hard rules (overlap, one shift a
-day, rest, weekly hours and shifts, consecutive days, totals, per-type caps).
-Run-length minimums are left to CP-SAT, which repairs a partly wrong hint.
+day, rest, weekly hours and shifts, consecutive days, totals, per-type caps,
+hard weekend limits, hard minimum runs of days off). Minimum runs of working
+days are left to CP-SAT, which repairs a partly wrong hint.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from optimizer.check import worker_findings
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
+from optimizer.scenario import Mode
 
 
 def workers_breaking_rules(data: ProblemData, pairs: Iterable[tuple[int, int]]) -> set[int]:
@@ -40,6 +42,16 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
     days: dict[int, set[int]] = defaultdict(set)
     staffed: dict[int, int] = defaultdict(int)
     eligible_sets = [set(e) for e in data.eligible]
+    # Hard weekend and days-off rules, checked as the roster grows in time order.
+    weekend_of = {d: k for k, days_ in enumerate(data.weekends) for d in days_}
+    windows_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    if rules.max_weekends.mode is Mode.HARD:
+        for window in data.weekend_windows():
+            for k in window:
+                windows_of[k].append(window)
+    weekends_hard = rules.max_weekends_in_horizon.mode is Mode.HARD
+    off_hard = rules.min_consecutive_days_off.mode is Mode.HARD
+    weekends: dict[int, set[int]] = defaultdict(set)
     out: list[tuple[int, int]] = []
 
     def take(w: int, s: int) -> None:
@@ -50,8 +62,23 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         total[w] += data.minutes[s]
         of_type[(w, sh.coverage_id)] += 1
         days[w].add(sh.day)
+        if sh.day in weekend_of:
+            weekends[w].add(weekend_of[sh.day])
         staffed[s] += 1
         out.append((w, s))
+
+    def weekend_ok(w: int, day: int) -> bool:
+        k = weekend_of.get(day)
+        if k is None or k in weekends[w]:
+            return True
+        lim = data.limits[w]
+        cap = lim.max_weekends_window
+        if cap is not None and any(
+            sum(j in weekends[w] for j in window) + 1 > cap for window in windows_of[k]
+        ):
+            return False
+        cap = lim.max_weekends_horizon
+        return not (weekends_hard and cap is not None and len(weekends[w]) + 1 > cap)
 
     def fits(w: int, s: int) -> bool:
         sh = data.shifts[s]
@@ -83,6 +110,17 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         cap = lim.max_shifts_of.get(sh.coverage_id)
         if cap is not None and of_type[(w, sh.coverage_id)] + 1 > cap:
             return False
+        if not weekend_ok(w, sh.day):
+            return False
+        short = lim.min_consecutive_days_off
+        if off_hard and short and short > 1 and sh.day - 1 not in days[w]:
+            # Working day d must not end a run of days off shorter than the
+            # minimum (earlier days are settled: shifts are filled in time order).
+            gap = 1
+            while gap < short and sh.day - 1 - gap >= 0 and sh.day - 1 - gap not in days[w]:
+                gap += 1
+            if gap < short and sh.day - 1 - gap >= 0:
+                return False
         k = lim.max_consecutive_days
         if k is not None:
             run = 1
