@@ -111,6 +111,10 @@ def configure(params: Any, workers: int) -> None:
 #: Share of the time limit given to CP-SAT alone before LNS takes over.
 LNS_AFTER = 0.3
 
+#: Models with more constraints than this skip the whole-model CP-SAT phase
+#: when the greedy roster already gives a first roster.
+PHASE_ONE_MAX_CONSTRAINTS = 200_000
+
 
 def _run(
     m: Model,
@@ -217,7 +221,13 @@ def solve(
         callback.record(Progress(time.perf_counter() - start, first.objective, 0.0))
     # Phase 1: CP-SAT on the whole model. Small programs are proven optimal
     # here; on larger ones it improves the roster and finds a lower bound.
-    solver, code = _run(m, callback, workers, seed, log, deadline, LNS_AFTER * time_limit)
+    whole = first is None or len(m.cp.proto.constraints) <= PHASE_ONE_MAX_CONSTRAINTS
+    if whole:
+        solver, code = _run(m, callback, workers, seed, log, deadline, LNS_AFTER * time_limit)
+    else:
+        # CP-SAT's presolve of a very large model can outlast the whole time
+        # limit (80 workers × 52 weeks: over a minute); start LNS at once.
+        solver, code = first.solver, cp_model.FEASIBLE  # type: ignore[union-attr]
     out_of_time = time.perf_counter() >= deadline - 0.05 or (stop is not None and stop.is_set())
     if code == cp_model.UNKNOWN and first is None and not out_of_time:
         # No roster yet: give CP-SAT the rest of the time.
@@ -226,7 +236,7 @@ def solve(
         raise RuntimeError(f"internal error: invalid CP-SAT model ({m.cp.validate()})")
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     # Every objective term is ≥ 0, so 0 is a valid bound when CP-SAT gave none.
-    bound = float(solver.best_objective_bound) if status.has_roster else 0.0
+    bound = float(solver.best_objective_bound) if status.has_roster and whole else 0.0
     incumbent = Incumbent(solver, solver.objective_value) if status.has_roster else None
     if first is not None and (incumbent is None or first.objective < incumbent.objective):
         incumbent = first
