@@ -1,0 +1,49 @@
+"""Greedy first rosters, grouped constraints and the large-model path stay exact."""
+
+from __future__ import annotations
+
+import pytest
+
+import optimizer.solver as solver_module
+from optimizer.data import ProblemData
+from optimizer.result import SolveStatus
+from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
+from tests.engine.helpers import solve_checked, tiny
+
+DAY = {"id": "day", "start": "09:00", "end": "17:00", "required": 1, "days": "daily"}
+NIGHT = {"id": "night", "start": "21:00", "end": "05:00", "required": 1, "days": "daily"}
+
+
+def test_greedy_respects_hard_weekend_limits() -> None:
+    coverage = [{**DAY, "days": "Sat,Sun"}]
+    rules = {"max_weekends": {"value": 2, "window_weeks": 4}}
+    data = ProblemData(tiny(workers=2, coverage=coverage, rules=rules, weeks=8))
+    roster = greedy_roster(data)
+    assert not workers_breaking_rules(data, roster)
+    assert roster
+
+
+def test_greedy_respects_hard_minimum_days_off() -> None:
+    rules = {"max_consecutive_days": {"value": 3}, "min_consecutive_days_off": {"value": 2}}
+    data = ProblemData(tiny(workers=2, rules=rules, weeks=4))
+    assert not workers_breaking_rules(data, greedy_roster(data))
+
+
+def test_forbidden_successions_hold_with_one_shift_a_day() -> None:
+    # One worker, day and night shifts every day, no day shift after a night.
+    rules = {
+        "one_shift_per_day": {},
+        "forbidden_successions": {"pairs": [{"first": "night", "then": "day"}]},
+    }
+    result = solve_checked(tiny(coverage=[DAY, NIGHT], rules=rules, weeks=1))
+    # Seven days, one shift each (solve_checked has the checker judge the successions).
+    assert len(result.assignments) == 7
+    assert result.unfilled_person_shifts == 7
+
+
+def test_large_model_path_starts_from_the_greedy_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(solver_module, "PHASE_ONE_MAX_CONSTRAINTS", 0)
+    rules = {"max_consecutive_days": {"value": 3}, "min_consecutive_days_off": {"value": 2}}
+    result = solve_checked(tiny(workers=3, rules=rules, weeks=2), time_limit=3.0)
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert not result.unfilled
