@@ -108,6 +108,9 @@ def configure(params: Any, workers: int) -> None:
         params.extra_subsolvers.append("max_lp")
 
 
+#: CP-SAT keeps the whole model past the hand-over while its gap is below this.
+HANDOVER_GAP = 0.05
+
 #: Share of the time limit given to CP-SAT alone before LNS takes over.
 LNS_AFTER = 0.3
 
@@ -124,28 +127,34 @@ def _run(
     log: bool,
     deadline: float,
     limit: float,
+    handover: float | None = None,
+    fallback: bool = False,
 ) -> tuple[cp_model.CpSolver, Any]:
-    """One CP-SAT run on the whole model; returns the solver and its status code."""
+    """One CP-SAT run on the whole model; returns the solver and its status code.
+
+    At ``handover`` (a perf_counter time) the run stops early for the LNS
+    phase unless CP-SAT is close to proving optimality (gap under
+    ``HANDOVER_GAP``): small programs are then proven optimal instead of
+    being handed over a moment too soon. Without any roster it goes on,
+    unless ``fallback`` says the caller has one to start LNS from.
+    """
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers)
     solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.perf_counter()))
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     finished = threading.Event()
-    watcher = None
-    if callback.stop is not None:
-        # CP-SAT only calls back on new solutions; a watcher thread makes a
-        # stop request take effect within a tenth of a second regardless.
-        watcher = threading.Thread(
-            target=_watch, args=(callback.stop, finished, solver), daemon=True
-        )
-        watcher.start()
+    # CP-SAT only calls back on new solutions; a watcher thread makes a stop
+    # request (and the hand-over) take effect within a tenth of a second.
+    watcher = threading.Thread(
+        target=_watch, args=(solver, finished, callback, handover, fallback), daemon=True
+    )
+    watcher.start()
     try:
         code = solver.solve(m.cp, callback)
     finally:
         finished.set()
-        if watcher is not None:
-            watcher.join()
+        watcher.join()
     return solver, code
 
 
@@ -172,9 +181,27 @@ def _first_roster(
     return Incumbent(solver, solver.objective_value)
 
 
-def _watch(stop: threading.Event, finished: threading.Event, solver: cp_model.CpSolver) -> None:
-    while not finished.is_set():
-        if stop.wait(0.1):
+def _watch(
+    solver: cp_model.CpSolver,
+    finished: threading.Event,
+    callback: _Callback,
+    handover: float | None,
+    fallback: bool,
+) -> None:
+    while not finished.wait(0.1):
+        if callback.stop is not None and callback.stop.is_set():
+            solver.stop_search()
+            return
+        if handover is None or time.perf_counter() < handover:
+            continue
+        last = callback.history[-1] if callback.history else None
+        if last is None:
+            if fallback:
+                solver.stop_search()
+                return
+            continue
+        gap = (last.objective - last.best_bound) / max(abs(last.objective), 1.0)
+        if gap >= HANDOVER_GAP:
             solver.stop_search()
             return
 
@@ -223,7 +250,17 @@ def solve(
     # here; on larger ones it improves the roster and finds a lower bound.
     whole = first is None or len(m.cp.proto.constraints) <= PHASE_ONE_MAX_CONSTRAINTS
     if whole:
-        solver, code = _run(m, callback, workers, seed, log, deadline, LNS_AFTER * time_limit)
+        solver, code = _run(
+            m,
+            callback,
+            workers,
+            seed,
+            log,
+            deadline,
+            time_limit,
+            handover=start + LNS_AFTER * time_limit,
+            fallback=first is not None,
+        )
     else:
         # CP-SAT's presolve of a very large model can outlast the whole time
         # limit (80 workers × 52 weeks: over a minute); start LNS at once.
