@@ -313,18 +313,7 @@ def solve(
             progress=tuple(callback.history),
             message=message,
         )
-    assignments = tuple(
-        sorted(
-            Assignment(data.shifts[s].id, data.workers[w].id)
-            for w, xs in enumerate(m.x)
-            for s, v in xs.items()
-            if solver.boolean_value(v)
-        )
-    )
-    terms = {
-        name: int(sum(weight * solver.value(expr) for weight, expr in exprs))
-        for name, exprs in m.terms.items()
-    }
+    assignments, terms = extract(m, solver)
     return SolveResult(
         scenario=scenario,
         status=status,
@@ -342,6 +331,24 @@ def solve(
         progress=tuple(callback.history),
         num_workers=workers,
     )
+
+
+def extract(m: Model, solver: cp_model.CpSolver) -> tuple[tuple[Assignment, ...], dict[str, int]]:
+    """The roster and the objective terms of the solution ``solver`` holds."""
+    data = m.data
+    assignments = tuple(
+        sorted(
+            Assignment(data.shifts[s].id, data.workers[w].id)
+            for w, xs in enumerate(m.x)
+            for s, v in xs.items()
+            if solver.boolean_value(v)
+        )
+    )
+    terms = {
+        name: int(sum(weight * solver.value(expr) for weight, expr in exprs))
+        for name, exprs in m.terms.items()
+    }
+    return assignments, terms
 
 
 def worker_loads(data: ProblemData, assignments: Iterable[Assignment]) -> tuple[WorkerLoad, ...]:

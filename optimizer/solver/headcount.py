@@ -49,7 +49,7 @@ from optimizer.explain import unfilled_slots
 from optimizer.result import Progress, SolveResult, SolveStatus
 from optimizer.roster import Assignment
 from optimizer.scenario import Mode, Scenario, Weights, Worker
-from optimizer.solver import _STATUS, agency_share, configure, worker_loads
+from optimizer.solver import _STATUS, agency_share, configure, extract, worker_loads
 from optimizer.solver.model import Model, build_model
 from optimizer.solver.warmstart import greedy_roster
 
@@ -553,18 +553,7 @@ def _phase_two(
         solver.parameters.random_seed = seed
         code = solver.solve(m.cp)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assignments = tuple(
-            sorted(
-                Assignment(data.shifts[s].id, data.workers[w].id)
-                for w, xs in enumerate(m.x)
-                for s, v in xs.items()
-                if solver.boolean_value(v)
-            )
-        )
-        terms = {
-            name: int(sum(weight * solver.value(expr) for weight, expr in exprs))
-            for name, exprs in m.terms.items()
-        }
+        assignments, terms = extract(m, solver)
         objective = round(solver.objective_value)
         bound: float | None = float(solver.best_objective_bound)
         status = _STATUS[code]
