@@ -518,7 +518,8 @@ def deviation(value: int, target: int, unit: int = 1) -> int:
 
 
 def _fairness(data: ProblemData, by_worker: list[set[int]]) -> tuple[int, int]:
-    """Hours and unsocial shifts each worker is away from their fair share, summed.
+    """Hours, and shifts of each unsocial category (evening, night, weekend, holiday),
+    each worker is away from their fair share, summed.
 
     A fair share is proportional to the worker's capacity (weekly maximum over
     the days they are available); see :meth:`ProblemData.fair_share`.
@@ -530,8 +531,9 @@ def _fairness(data: ProblemData, by_worker: list[set[int]]) -> tuple[int, int]:
         minutes = sum(data.minutes[s] for s in by_worker[w])
         target = 60 * data.fair_share(w, data.required_minutes, unit=60)
         hours += deviation(minutes, target, unit=60)
-        count = sum(data.shifts[s].unsocial for s in by_worker[w])
-        unsocial += deviation(count, data.fair_share(w, data.required_unsocial))
+        for category, required in data.required_by_category.items():
+            count = sum(category in data.categories[s] for s in by_worker[w])
+            unsocial += deviation(count, data.fair_share(w, required))
     wt = data.scenario.weights
     return wt.fairness_hours * hours, wt.fairness_unsocial * unsocial
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from optimizer.scenario import WEEKDAYS, Mode, Preference, Scenario, TimeOff, Worker
-from optimizer.shifts import Shift, expand_shifts, local_datetime, overlaps
+from optimizer.shifts import CATEGORIES, Shift, expand_shifts, local_datetime, overlaps
 
 #: Used for fairness when no weekly maximum applies to a worker.
 DEFAULT_WEEK_HOURS = 40.0
@@ -304,9 +304,18 @@ class ProblemData:
         return sum(s.required * self.minutes[i] for i, s in enumerate(self.shifts))
 
     @cached_property
-    def required_unsocial(self) -> int:
-        """Person-shifts of weekend, holiday and night shifts the coverage requires."""
-        return sum(s.required for s in self.shifts if s.unsocial)
+    def categories(self) -> tuple[frozenset[str], ...]:
+        """Each shift's unsocial categories (evening, night, weekend, holiday)."""
+        return tuple(frozenset(s.categories) for s in self.shifts)
+
+    @cached_property
+    def required_by_category(self) -> dict[str, int]:
+        """Person-shifts the coverage requires in each unsocial category that occurs."""
+        out: dict[str, int] = {}
+        for i, s in enumerate(self.shifts):
+            for category in self.categories[i]:
+                out[category] = out.get(category, 0) + s.required
+        return {k: out[k] for k in CATEGORIES if k in out}
 
     def fair_share(self, w: int, amount: int, unit: int = 1) -> int:
         """Worker ``w``'s fair share of ``amount``, in whole ``unit``s (rounded).

@@ -450,10 +450,12 @@ class Weights(Model):
 
     Units: ``unfilled`` and ``below_target`` per missing person-shift;
     ``preferences`` multiplies each preference's own weight; ``fairness_hours``
-    per percentage point of spread in workload (hours against each worker's
-    capacity); ``fairness_unsocial`` per shift of spread in weekend, holiday
-    and night shifts; ``agency_share`` per hour of deviation from an agency's
-    target share.
+    per hour a worker is away from their fair share of the required hours
+    (shares proportional to capacity: weekly maximum × days available);
+    ``fairness_unsocial`` per shift a worker is away from their fair share of
+    evening, night, weekend and holiday shifts (each category counted
+    separately); ``agency_share`` per hour an agency is away from its target
+    share of the required hours.
     """
 
     unfilled: int = Field(default=1000, ge=0)

@@ -23,6 +23,12 @@ UTC = dt.UTC
 #: Local clock hours that make a shift a "night" shift if it overlaps them.
 NIGHT_HOURS = (0, 6)
 
+#: Local clock hours that make a shift an "evening" shift if it overlaps them.
+EVENING_HOURS = (19, 23)
+
+#: Categories of unsocial time that fairness spreads evenly (see Shift.categories).
+CATEGORIES = ("evening", "night", "weekend", "holiday")
+
 
 @dataclass(frozen=True, slots=True)
 class Shift:
@@ -75,6 +81,26 @@ class Shift:
             if overlaps(self.start, self.end, lo, hi):
                 return True
         return False
+
+    @property
+    def evening(self) -> bool:
+        """True when the shift covers part of 19:00–23:00 local time on its start date."""
+        tz = self.start.tzinfo
+        lo = dt.datetime.combine(self.date, dt.time(EVENING_HOURS[0]), tzinfo=tz)
+        hi = dt.datetime.combine(self.date, dt.time(EVENING_HOURS[1]), tzinfo=tz)
+        return overlaps(self.start, self.end, lo, hi)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The unsocial-time categories fairness spreads evenly: evening, night, weekend,
+        holiday (a shift can be in several)."""
+        flags = (
+            ("evening", self.evening),
+            ("night", self.night),
+            ("weekend", self.weekend),
+            ("holiday", self.holiday is not None),
+        )
+        return tuple(name for name, on in flags if on)
 
     @property
     def unsocial(self) -> bool:

@@ -459,10 +459,12 @@ def add_fairness(m: Model) -> None:
             target = 60 * data.fair_share(w, data.required_minutes, unit=60)
             dev = m.deviation(expr, target, 60, top, f"fair_h_{w}")
             m.penalize("fairness_hours", wt.fairness_hours, dev)
-        if wt.fairness_unsocial:
-            unsocial = [v for s, v in xs.items() if data.shifts[s].unsocial]
-            target = data.fair_share(w, data.required_unsocial)
-            dev = m.deviation(sum(unsocial), target, 1, len(unsocial), f"fair_u_{w}")
+        if not wt.fairness_unsocial:
+            continue
+        for category, required in data.required_by_category.items():
+            of_kind = [v for s, v in xs.items() if category in data.categories[s]]
+            target = data.fair_share(w, required)
+            dev = m.deviation(sum(of_kind), target, 1, len(of_kind), f"fair_{category}_{w}")
             m.penalize("fairness_unsocial", wt.fairness_unsocial, dev)
 
 

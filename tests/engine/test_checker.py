@@ -120,3 +120,16 @@ def test_preferences_want_and_avoid() -> None:
     )
     assert checked(scenario, [("day@2024-09-24", "W1")]).terms["preferences"] == 2 * (4 + 9)
     assert checked(scenario, [("day@2024-09-23", "W1")]).terms["preferences"] == 0
+
+
+def test_fairness_spreads_each_unsocial_category() -> None:
+    evening = {"id": "eve", "start": "15:00", "end": "23:00", "required": 1, "days": "daily"}
+    scenario = tiny(
+        workers=2, coverage=[evening], weights={"fairness_unsocial": 1, "fairness_hours": 0}
+    )
+    one_sided = [(f"eve@2024-09-{d}", "W1") for d in range(23, 30)]
+    shared = [(f"eve@2024-09-{d}", "W1" if d % 2 else "W2") for d in range(23, 30)]
+    # Fair share: 3.5 → 4 evenings and 1 weekend shift each (rounded).
+    # All to W1: evening |7 − 4| + |0 − 4| = 7, weekend |2 − 1| + |0 − 1| = 2.
+    assert checked(scenario, one_sided).terms["fairness_unsocial"] == 9
+    assert checked(scenario, shared).terms["fairness_unsocial"] < 9

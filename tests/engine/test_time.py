@@ -70,3 +70,15 @@ def test_spring_gap_start_moves_forward() -> None:
     shift = expand_shifts(tiny(start="2025-03-03", coverage=[coverage]))[0]
     assert shift.start.isoformat() == "2025-03-09T03:30:00-04:00"
     assert shift.hours == 2.5
+
+
+def test_unsocial_categories() -> None:
+    coverage = [
+        {**EVENING, "days": "Sat"},
+        {**OVERNIGHT, "days": "Mon"},
+        {"id": "day", "start": "07:00", "end": "15:00", "required": 1, "days": "Tue"},
+    ]
+    shifts = {s.coverage_id: s for s in expand_shifts(tiny(start="2024-09-23", coverage=coverage))}
+    assert shifts["eve"].categories == ("evening", "weekend")
+    assert shifts["night"].categories == ("night",)
+    assert shifts["day"].categories == ()
