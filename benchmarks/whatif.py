@@ -82,9 +82,12 @@ def main() -> None:
         )
     lines += [
         "",
-        "Reading the figures: the pilot, daily and advised rosters are proven optimal within",
-        "seconds. The extended and 24/7 scenarios (9–18 workers, 182–273 shifts) stop at the",
-        "time limit with every shift staffed but a gap: their lower bound on the soft",
+        "Reading the figures: the pilot and daily rosters are proven optimal within seconds;",
+        "the advised one (evening and night shifts, both fairness categories) is proven",
+        "optimal in about 4 s when given 30 s, but at 8 s the search hands over to LNS first",
+        "and reports its gap. The extended and 24/7 scenarios (9–18 workers, 182–273",
+        "shifts) stop at the time limit with every shift staffed but a gap: their lower",
+        "bound on the soft",
         "fairness and days-off terms is weak (for the 24/7 program CP-SAT finds no bound",
         "in 8 s, so the gap reads 100 %), and the roster is still improving when stopped;",
         "a longer `--time-limit` gives better rosters. `shiftcover headcount",
