@@ -50,6 +50,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.report = progress
         self.stop = stop
         self.history: list[Progress] = []
+        #: The best lower bound CP-SAT has reported so far (0 before any).
+        self.bound = 0.0
+
+    def on_bound(self, bound: float) -> None:
+        """CP-SAT's ``best_bound_callback``: remember the latest lower bound."""
+        self.bound = bound
 
     def on_solution_callback(self) -> None:
         self.record(
@@ -111,7 +117,17 @@ def configure(params: Any, workers: int) -> None:
 #: CP-SAT keeps the whole model past the hand-over while its gap is below this.
 HANDOVER_GAP = 0.05
 
-#: Share of the time limit given to CP-SAT alone before LNS takes over.
+#: Past the hand-over, a gap at or above this means CP-SAT's bound gives the
+#: search no grip (its LP is not even solved at the root on the largest
+#: programs), and the LNS phase takes over at once.
+WEAK_BOUND_GAP = 0.5
+
+#: Otherwise CP-SAT keeps the whole model until it has found no better roster
+#: for this share of the time limit (at least STALL_MIN seconds).
+STALL_SHARE = 0.1
+STALL_MIN = 2.0
+
+#: Share of the time limit given to CP-SAT alone before LNS may take over.
 LNS_AFTER = 0.3
 
 #: Models with more constraints than this skip the whole-model CP-SAT phase
@@ -132,22 +148,29 @@ def _run(
 ) -> tuple[cp_model.CpSolver, Any]:
     """One CP-SAT run on the whole model; returns the solver and its status code.
 
-    At ``handover`` (a perf_counter time) the run stops early for the LNS
-    phase unless CP-SAT is close to proving optimality (gap under
-    ``HANDOVER_GAP``): small programs are then proven optimal instead of
-    being handed over a moment too soon. Without any roster it goes on,
-    unless ``fallback`` says the caller has one to start LNS from.
+    From ``handover`` (a perf_counter time) on, the run stops for the LNS
+    phase once it stalls (no better roster for ``STALL_SHARE`` of the time
+    limit) or at once when its bound is weak (gap of ``WEAK_BOUND_GAP`` or
+    more); it goes on while it is close to proving optimality (gap under
+    ``HANDOVER_GAP``). With its LP relaxation CP-SAT finds better rosters
+    than LNS on programs whose bound is tight, and small programs are proven
+    optimal instead of being handed over a moment too soon. Without any
+    roster it goes on, unless ``fallback`` says the caller has one to start
+    LNS from.
     """
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers)
     solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.perf_counter()))
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
+    solver.best_bound_callback = callback.on_bound
     finished = threading.Event()
     # CP-SAT only calls back on new solutions; a watcher thread makes a stop
     # request (and the hand-over) take effect within a tenth of a second.
     watcher = threading.Thread(
-        target=_watch, args=(solver, finished, callback, handover, fallback), daemon=True
+        target=_watch,
+        args=(solver, finished, callback, handover, fallback, max(STALL_MIN, STALL_SHARE * limit)),
+        daemon=True,
     )
     watcher.start()
     try:
@@ -171,11 +194,16 @@ def _first_roster(
     It is the fallback start for the LNS phase when CP-SAT's own first phase
     finds nothing better (typical of large programs); CP-SAT itself is hinted
     with the plain greedy roster, which on benchmark instances steers it better.
+    The repair stops at its first feasible roster: both later phases improve
+    it, and optimising the repair cost the whole budget on benchmark instances
+    whose greedy roster breaks minimum-run rules.
     """
     bad = workers_breaking_rules(m.data, greedy)
     values = {m.x[w][s].index: 1 for w, s in greedy}
     limit = min(5.0, 0.05 * time_limit)
-    solver, code = solve_block(m, values, lambda w, d: w in bad, limit, workers, seed, stop)
+    solver, code = solve_block(
+        m, values, lambda w, d: w in bad, limit, workers, seed, stop, first_only=True
+    )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return Incumbent(solver, solver.objective_value)
@@ -187,6 +215,7 @@ def _watch(
     callback: _Callback,
     handover: float | None,
     fallback: bool,
+    stall: float,
 ) -> None:
     while not finished.wait(0.1):
         if callback.stop is not None and callback.stop.is_set():
@@ -200,8 +229,12 @@ def _watch(
                 solver.stop_search()
                 return
             continue
-        gap = (last.objective - last.best_bound) / max(abs(last.objective), 1.0)
-        if gap >= HANDOVER_GAP:
+        bound = max(callback.bound, last.best_bound)
+        gap = (last.objective - bound) / max(abs(last.objective), 1.0)
+        if gap < HANDOVER_GAP:
+            continue
+        stalled = time.perf_counter() - (callback.start + last.wall_time) >= stall
+        if gap >= WEAK_BOUND_GAP or stalled:
             solver.stop_search()
             return
 
