@@ -54,8 +54,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.bound = 0.0
 
     def on_bound(self, bound: float) -> None:
-        """CP-SAT's ``best_bound_callback``: remember the latest lower bound."""
-        self.bound = bound
+        """CP-SAT's ``best_bound_callback``: remember the best lower bound of any run."""
+        self.bound = max(self.bound, bound)
 
     def on_solution_callback(self) -> None:
         self.record(
@@ -169,7 +169,15 @@ def _run(
     # request (and the hand-over) take effect within a tenth of a second.
     watcher = threading.Thread(
         target=_watch,
-        args=(solver, finished, callback, handover, fallback, max(STALL_MIN, STALL_SHARE * limit)),
+        args=(
+            solver,
+            finished,
+            callback,
+            handover,
+            fallback,
+            max(STALL_MIN, STALL_SHARE * limit),
+            time.perf_counter(),
+        ),
         daemon=True,
     )
     watcher.start()
@@ -216,14 +224,28 @@ def _watch(
     handover: float | None,
     fallback: bool,
     stall: float,
+    since: float,
 ) -> None:
     while not finished.wait(0.1):
         if callback.stop is not None and callback.stop.is_set():
             solver.stop_search()
             return
-        if handover is None or time.perf_counter() < handover:
+        if handover is None:
             continue
         last = callback.history[-1] if callback.history else None
+        if time.perf_counter() < handover:
+            # Before the hand-over, a run that has not beaten the caller's
+            # roster within the stall time, nor come close to a bound, gives
+            # way early: at 40 workers × 13 weeks CP-SAT found nothing better
+            # than the greedy roster in the 18 s it was given.
+            fresh = last is not None and callback.start + last.wall_time >= since
+            close = last is not None and last.objective - callback.bound < HANDOVER_GAP * max(
+                abs(last.objective), 1.0
+            )
+            if fallback and not fresh and not close and time.perf_counter() - since >= stall:
+                solver.stop_search()
+                return
+            continue
         if last is None:
             if fallback:
                 solver.stop_search()
@@ -233,10 +255,81 @@ def _watch(
         gap = (last.objective - bound) / max(abs(last.objective), 1.0)
         if gap < HANDOVER_GAP:
             continue
-        stalled = time.perf_counter() - (callback.start + last.wall_time) >= stall
+        # Stalled: no better roster since this run began or its last one.
+        stalled = time.perf_counter() - max(since, callback.start + last.wall_time) >= stall
         if gap >= WEAK_BOUND_GAP or stalled:
             solver.stop_search()
             return
+
+
+def _improve(
+    m: Model,
+    incumbent: Incumbent,
+    bound: float,
+    callback: _Callback,
+    deadline: float,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+    whole: bool,
+) -> tuple[Incumbent, float]:
+    """Phase 2: LNS, alternating with CP-SAT on the whole model while its bound is useful.
+
+    On programs whose bound is tight (gap under ``WEAK_BOUND_GAP``) LNS runs
+    until it stalls, then CP-SAT takes the whole model again, started from the
+    incumbent, until it stalls in turn: its LP relaxation finds the large,
+    coordinated changes (a whole run of shifts moved to fill a slot) that small
+    blocks miss. Otherwise LNS runs to the end. Returns the best roster and bound.
+    """
+    stall = max(STALL_MIN, STALL_SHARE * time_limit)
+    stop = callback.stop
+    for round_ in range(1, 1_000_000):
+        if time.perf_counter() >= deadline - 0.2 or (stop is not None and stop.is_set()):
+            break
+        gap = (incumbent.objective - bound) / max(abs(incumbent.objective), 1.0)
+        if gap <= 1e-9:
+            break
+        useful = whole and gap < WEAK_BOUND_GAP
+        incumbent = improve(
+            m,
+            incumbent,
+            deadline,
+            bound=bound,
+            workers=workers,
+            seed=seed + round_,
+            start=callback.start,
+            on_improvement=callback.record,
+            stop=stop,
+            stall=stall if useful else None,
+        )
+        if not useful or time.perf_counter() >= deadline - stall:
+            continue
+        _hint_solution(m, incumbent.solver)
+        solver, code = _run(
+            m,
+            callback,
+            workers,
+            seed + round_,
+            log,
+            deadline,
+            time_limit,
+            handover=time.perf_counter(),
+            fallback=True,
+        )
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = max(bound, float(solver.best_objective_bound))
+            if solver.objective_value < incumbent.objective - 1e-9:
+                incumbent = Incumbent(solver, solver.objective_value)
+    return incumbent, bound
+
+
+def _hint_solution(m: Model, solver: cp_model.CpSolver) -> None:
+    """Hint the whole model with every variable's value in ``solver``'s solution."""
+    solution = solver.response_proto.solution
+    m.cp.clear_hints()
+    m.cp.proto.solution_hint.vars.extend(range(len(solution)))
+    m.cp.proto.solution_hint.values.extend(solution)
 
 
 def solve(
@@ -312,19 +405,10 @@ def solve(
         incumbent = first
         status = SolveStatus.FEASIBLE
     if incumbent is not None and status is SolveStatus.FEASIBLE:
-        if time.perf_counter() < deadline - 0.2:
-            # Phase 2: large-neighbourhood search over workers and days.
-            incumbent = improve(
-                m,
-                incumbent,
-                deadline,
-                bound=bound,
-                workers=workers,
-                seed=seed,
-                start=start,
-                on_improvement=callback.record,
-                stop=stop,
-            )
+        # Phase 2: large-neighbourhood search over workers and days.
+        incumbent, bound = _improve(
+            m, incumbent, bound, callback, deadline, time_limit, workers, seed, log, whole
+        )
         if incumbent.objective <= bound + 1e-9:
             status = SolveStatus.OPTIMAL
     if incumbent is not None:

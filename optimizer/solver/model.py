@@ -36,6 +36,8 @@ class Model:
     )
     _work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: (worker, day, variable index) of every assignment, cached by the LNS phase.
+    assignment_index: list[tuple[int, int, int]] | None = None
 
     # -- helpers ---------------------------------------------------------------
 
