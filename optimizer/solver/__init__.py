@@ -24,9 +24,10 @@ from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
 from optimizer.solver.lns import Incumbent, improve, solve_block
 from optimizer.solver.model import Model, build_model
+from optimizer.solver.params import configure
 from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
 
-__all__ = ["solve"]
+__all__ = ["configure", "solve"]
 
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -91,27 +92,6 @@ def _lock(m: Model, locked: Iterable[Assignment]) -> None:
                 f"locked assignment {a.worker_id} on {a.shift_id} is impossible: {why}"
             )
         m.cp.add(m.x[w][s] == 1)
-
-
-def configure(params: Any, workers: int) -> None:
-    """Search settings for ``workers`` threads.
-
-    Rostering objectives (fair shares, agency shares, coverage slack) have
-    LP relaxations that prove optimality quickly, but CP-SAT's default
-    portfolio for one or two threads omits its full-LP worker. On the bundled
-    Windsor scenarios that worker proves optimality in under a second where
-    the default portfolio leaves a 15–20 % gap after 15 s (see
-    docs/benchmarks.md), so small thread counts run it explicitly.
-    """
-    # `params` is CpSolver.parameters (a SatParameters message; its class moved
-    # between OR-Tools releases, hence Any).
-    params.num_workers = workers
-    if workers == 1:
-        params.linearization_level = 2
-    elif workers == 2:
-        params.subsolvers.extend(["max_lp", "core"])
-    else:
-        params.extra_subsolvers.append("max_lp")
 
 
 #: CP-SAT keeps the whole model past the hand-over while its gap is below this.

@@ -36,6 +36,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.result import Progress
 from optimizer.solver.model import Model
+from optimizer.solver.params import configure
 
 Free = Callable[[int, int], bool]
 
@@ -242,7 +243,12 @@ def solve_block(
     hint.vars.extend(unset)
     hint.values.extend([0] * len(unset))
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
+    if first_only:
+        solver.parameters.num_workers = workers
+    else:
+        # The same LP-heavy portfolio as the whole model: a block's best
+        # roster is what matters, and the LP finds the coordinated moves.
+        configure(solver.parameters, workers)
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.stop_after_first_solution = first_only
