@@ -3,7 +3,16 @@
 ``solve(scenario, time_limit=..., workers=...)`` builds the CP-SAT model
 (:mod:`optimizer.solver.model`), runs it, and converts the answer into the
 project's own :class:`~optimizer.result.SolveResult`. OR-Tools is imported
-here and nowhere else in the library.
+in this package and nowhere else in the library.
+
+A solve runs in phases. Phase 0 builds a greedy roster and repairs it into a
+first feasible one. Phase 1 gives CP-SAT the whole model (hinted with the
+greedy roster); small programs are proven optimal there. From
+``LNS_AFTER`` of the time limit on, phase 1 hands over once it stalls, at
+once when its bound is weak, or early when it cannot beat the first roster.
+Phase 2 is large-neighbourhood search (:mod:`optimizer.solver.lns`); while
+the bound is useful it alternates with CP-SAT on the whole model, each
+restarted from the other's best roster.
 """
 
 from __future__ import annotations

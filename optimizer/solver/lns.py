@@ -17,9 +17,13 @@ come in several shapes:
 
 Each sub-problem is the full model with most assignment variables fixed, so
 every rule and objective term stays exact and the checker agrees with the
-result. Each shape keeps its own block size: a block solved to optimality
-grows, one that times out shrinks. Shapes that improve the roster are drawn
-more often.
+result. It is hinted with the whole incumbent (penalty variables included),
+so CP-SAT starts from it at once, and solved with the whole model's LP-heavy
+settings. Its time limit comes on top of the measured cost of copying and
+presolving the model. Each shape keeps its own block size: a block solved to
+optimality grows, one that times out shrinks; very large programs start from
+blocks of about ``START_FREE`` free assignments. Shapes that improve the
+roster are drawn more often.
 """
 
 from __future__ import annotations
