@@ -87,7 +87,9 @@ def replace_section(doc: Path, title: str, text: str) -> None:
     """Put ``text`` (starting with ``## title``) in place of that section of ``doc``.
 
     Other sections are left as they are; the section is appended when absent and
-    the file created with a short header when missing.
+    the file created with a short header when missing. The generated text never
+    has ``###`` subsections: those under the section are hand-written notes (what
+    was tried, what changed) and are kept after the new text.
     """
     current = doc.read_text(encoding="utf-8") if doc.exists() else DOC_HEADER
     lines = current.splitlines(keepends=True)
@@ -98,7 +100,8 @@ def replace_section(doc: Path, title: str, text: str) -> None:
         new = current.rstrip("\n") + "\n\n" + block
     else:
         end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "### "))),
+            len(lines),
         )
         after = "".join(lines[end:])
         new = "".join(lines[:start]) + block + ("\n" + after if after else "")

@@ -65,3 +65,27 @@ def test_bad_seed_list_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as err:
         bench.main(["--seeds", "a,b", "--no-doc"])
     assert err.value.code == 2
+
+
+def test_replace_section_keeps_hand_written_notes_and_other_sections(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(
+        "# Benchmarks\n\n## Curtois & Qu\n\nold table\n\n### What was tried\n\nnotes\n\n"
+        "## Scaling\n\nscaling table\n",
+        encoding="utf-8",
+    )
+    bench.replace_section(doc, "Curtois & Qu", "## Curtois & Qu\n\nnew table\n")
+    text = doc.read_text(encoding="utf-8")
+    assert "old table" not in text
+    assert "## Curtois & Qu\n\nnew table\n\n### What was tried\n\nnotes" in text
+    assert text.endswith("## Scaling\n\nscaling table\n")
+
+
+def test_replace_section_appends_a_missing_section(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\n## Other\n\nkept\n", encoding="utf-8")
+    bench.replace_section(doc, "Scaling", "## Scaling\n\ntable\n")
+    assert (
+        doc.read_text(encoding="utf-8")
+        == "# Benchmarks\n\n## Other\n\nkept\n\n## Scaling\n\ntable\n"
+    )
