@@ -219,17 +219,47 @@ def findings(rows: list[Row], time_limit: float) -> str:
     ]
     if slow:
         parts.append(f"Wall time well over the {time_limit:g} s limit for {sizes(slow)}.")
-    return " ".join(parts)
+    parts += [target(rows, *t) for t in TARGETS]
+    return " ".join(p for p in parts if p)
 
 
-def markdown(rows: list[Row], time_limit: float, threads: int) -> str:
-    """The section text: settings, table and what the program contains."""
+#: The issue's targets: (workers, weeks, first roster within s, gap at the limit or None).
+TARGETS: list[tuple[int, int, float, float | None]] = [(40, 13, 5.0, 0.01), (80, 52, 60.0, None)]
+
+
+def target(rows: list[Row], workers: int, weeks: int, first: float, gap: float | None) -> str:
+    """Whether the run met one size's targets (empty when that size was not run)."""
+    row = next(
+        (r.data for r in rows if (r.data["workers"], r.data["weeks"]) == (workers, weeks)), None
+    )
+    if row is None:
+        return ""
+    took = row.get("first")
+    met = took is not None and took < first
+    text = f"Target {workers} × {weeks} wk: first roster under {first:g} s " + (
+        f"({took:.2f} s, met)"
+        if met
+        else f"(not met: {'none' if took is None else f'{took:.2f} s'})"
+    )
+    if gap is not None:
+        reached = row.get("gap")
+        ok = reached is not None and reached <= gap
+        shown = "no bound" if reached is None else f"{100 * reached:.1f} %"
+        text += f" and within {100 * gap:g} % of the bound ({shown}, {'met' if ok else 'not met'})"
+    return text + "."
+
+
+def markdown(rows: list[Row], time_limit: float, threads: int, grid: str = "") -> str:
+    """The section text: settings, table and what the program contains.
+
+    ``grid`` is the ``--sizes``/``--weeks`` part of the command, if any.
+    """
     lines = [
         f"## {SECTION}",
         "",
         f"{machine_line()}. Time limit {time_limit:g} s per size, {threads} search workers. "
         f"Command: `python benchmarks/scaling.py --time-limit {time_limit:g} "
-        f"--workers {threads}`.",
+        f"--workers {threads}{grid}`.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
@@ -279,7 +309,15 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(" | ".join(row.cells()), flush=True)
     if not args.no_doc:
-        replace_section(args.doc, SECTION, markdown(rows, args.time_limit, args.workers))
+        grid = "".join(
+            f" --{name} {value}"
+            for name, value, default in (
+                ("sizes", args.sizes, SIZES),
+                ("weeks", args.weeks, HORIZONS),
+            )
+            if value != ",".join(map(str, default))
+        )
+        replace_section(args.doc, SECTION, markdown(rows, args.time_limit, args.workers, grid))
         print(f"wrote the {SECTION} section of {args.doc}")
     return 0 if all(r.data.get("checker") == "ok" for r in rows) else 1
 
