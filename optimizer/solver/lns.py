@@ -262,9 +262,10 @@ def solve_block(
 
 #: Sub-problem time limit: BLOCK_TIME[0] + BLOCK_TIME[1] × block size, in
 #: seconds, on top of the copy-and-presolve overhead. With the LP-heavy
-#: settings a block needs time for its LP: on benchmark instance 12, (0.6, 4)
-#: gave 4307–4518 in 60 s against 4824–5428 for (0.3, 2) and 4331–5039 for
-#: (1, 8) (three seeds each); other instances were unchanged.
+#: settings a block needs time for its LP. Against (0.3, 2), run interleaved
+#: on benchmark instances 5, 10 and 12, (0.6, 4) was equal or better in 8 of
+#: 9 runs (medians about 2 % lower on 10 and 12); (1, 8) was no better.
+#: Figures and the noisier back-to-back runs are in docs/benchmarks.md.
 BLOCK_TIME = (0.6, 4.0)
 
 
