@@ -244,7 +244,14 @@ def target(rows: list[Row], workers: int, weeks: int, first: float, gap: float |
     if gap is not None:
         reached = row.get("gap")
         ok = reached is not None and reached <= gap
-        shown = "no bound" if reached is None else f"{100 * reached:.1f} %"
+        if reached is None:
+            shown = "no bound"
+        elif not row.get("bound") and row.get("objective"):
+            # Every objective term is ≥ 0, so 0 is the bound reported when
+            # CP-SAT proved none: a 100 % gap that says nothing about the roster.
+            shown = "no bound proven beyond the trivial 0"
+        else:
+            shown = f"{100 * reached:.1f} %"
         text += f" and within {100 * gap:g} % of the bound ({shown}, {'met' if ok else 'not met'})"
     return text + "."
 

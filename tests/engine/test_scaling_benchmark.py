@@ -28,6 +28,11 @@ def test_a_missing_bound_does_not_meet_the_gap_target() -> None:
     assert "80 × 52" not in text  # a size that was not run is not judged
 
 
+def test_the_trivial_zero_bound_is_named_as_such() -> None:
+    text = scaling.findings([row(40, 13, first=0.8, objective=7400, bound=0, gap=1.0)], 60)
+    assert "(no bound proven beyond the trivial 0, not met)" in text
+
+
 def test_the_synthetic_program_is_a_valid_24_7_scenario() -> None:
     scenario = scaling.program(20, 4)
     shifts = expand_shifts(scenario)
