@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import curtois as bench
 import pytest
-
-from benchmarks import curtois as bench
 
 from .conftest import instance_path
 
