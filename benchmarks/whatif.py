@@ -81,12 +81,14 @@ def main() -> None:
             f"{100 * r['on_site_share']:.1f} % | ${r['total_cost_per_year']:,.0f} |"
         )
     table = comparison.table
+    optimal = table["status"] == "optimal"
     proven = [
-        f"{r['scenario']} ({r['solve_seconds']:.1f} s)"
-        for _, r in table.iterrows()
-        if r["status"] == "optimal"
+        f"{name} ({seconds:.1f} s)"
+        for name, seconds in zip(
+            table.loc[optimal, "scenario"], table.loc[optimal, "solve_seconds"], strict=True
+        )
     ]
-    stopped = [r["scenario"] for _, r in table.iterrows() if r["status"] != "optimal"]
+    stopped = table.loc[~optimal, "scenario"].tolist()
     lines += [
         "",
         "Reading the figures: proven optimal within the limit: "
