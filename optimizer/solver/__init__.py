@@ -388,7 +388,11 @@ def solve(
         raise RuntimeError(f"internal error: invalid CP-SAT model ({m.cp.validate()})")
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     # Every objective term is ≥ 0, so 0 is a valid bound when CP-SAT gave none.
-    bound = float(solver.best_objective_bound) if status.has_roster and whole else 0.0
+    # A run stopped before its own first roster has still proven the bound it
+    # reported (the callback's), and the LNS phase needs it to judge the gap.
+    bound = callback.bound
+    if status.has_roster and whole:
+        bound = max(bound, float(solver.best_objective_bound))
     incumbent = Incumbent(solver, solver.objective_value) if status.has_roster else None
     if first is not None and (incumbent is None or first.objective < incumbent.objective):
         incumbent = first

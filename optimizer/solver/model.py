@@ -36,6 +36,9 @@ class Model:
     )
     _work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: Indices of the redundant automaton constraints (see add_run_automaton),
+    #: which only strengthen the whole model and are dropped from LNS blocks.
+    redundant: list[int] = field(default_factory=list)
     #: (worker, day, variable index) of every assignment, cached by the LNS phase.
     assignment_index: list[tuple[int, int, int]] | None = None
 
@@ -492,6 +495,108 @@ def add_agency_share(m: Model) -> None:
         m.penalize("agency_share", weight, dev)
 
 
+@dataclass(frozen=True)
+class RunRules:
+    """The hard run-length rules of one worker, as the automaton encodes them."""
+
+    max_on: int | None  #: most consecutive working days (None: no limit)
+    min_on: int  #: fewest consecutive working days (1: no minimum)
+    min_off: int  #: fewest consecutive days off (1: no minimum)
+    exempt_on: bool  #: working runs touching a horizon end are exempt from min_on
+    exempt_off: bool  #: runs of days off touching a horizon end are exempt from min_off
+
+
+def run_automaton(rules: RunRules) -> tuple[int, list[int], list[tuple[int, int, int]]]:
+    """A DFA over a worker's days (label 1 = works, 0 = off) accepting exactly the legal ones.
+
+    A state is (working?, length of the current run, run already long
+    enough?); lengths are capped where no rule tells them apart any more, so
+    a handful of states suffice. Days before the horizon count as off, as the
+    checker counts them, so the first working run counts towards the maximum
+    from day 0. Returns the start state, the accepting states and the
+    transition triples, as CP-SAT's ``add_automaton`` takes them.
+    """
+    max_on, min_on, min_off = rules.max_on, rules.min_on, rules.min_off
+    cap = {True: max_on if max_on is not None else min_on, False: min_off}
+    index: dict[tuple[bool, int, bool], int] = {}
+    todo: list[tuple[bool, int, bool]] = []
+    triples: set[tuple[int, int, int]] = set()
+
+    def edge(src: int, working: bool, length: int, ok: bool) -> None:
+        key = (working, min(length, cap[working]), ok)
+        if key not in index:
+            index[key] = len(index) + 1
+            todo.append(key)
+        triples.add((src, int(working), index[key]))
+
+    start = 0
+    # A run starting on day 0 may continue the unknown history before it.
+    edge(start, True, 1, rules.exempt_on or min_on <= 1)
+    edge(start, False, 1, rules.exempt_off or min_off <= 1)
+    while todo:
+        working, length, ok = key = todo.pop()
+        src = index[key]
+        if working:
+            if max_on is None or length < max_on:
+                edge(src, True, length + 1, ok or length + 1 >= min_on)
+            if ok:
+                edge(src, False, 1, min_off <= 1)
+        else:
+            edge(src, False, length + 1, ok or length + 1 >= min_off)
+            if ok:
+                edge(src, True, 1, min_on <= 1)
+    # A run touching the last day may continue after the horizon.
+    accepting = [start] + [
+        i
+        for (working, _, ok), i in index.items()
+        if ok or (rules.exempt_on if working else rules.exempt_off)
+    ]
+    return start, accepting, sorted(triples)
+
+
+def run_rules(m: Model, w: int) -> RunRules | None:
+    """Worker w's hard run-length rules, or None when none applies."""
+    rules = m.data.scenario.rules
+    lim = m.data.limits[w]
+
+    def hard(name: str, value: int | None) -> int | None:
+        return value if getattr(rules, name).mode is Mode.HARD else None
+
+    max_on = hard("max_consecutive_days", lim.max_consecutive_days)
+    if max_on is not None and max_on >= m.data.num_days:
+        max_on = None
+    min_on = hard("min_consecutive_days", lim.min_consecutive_days) or 1
+    min_off = hard("min_consecutive_days_off", lim.min_consecutive_days_off) or 1
+    if max_on is None and min_on <= 1 and min_off <= 1:
+        return None
+    return RunRules(
+        max_on=max_on,
+        min_on=min_on,
+        min_off=min_off,
+        exempt_on=rules.min_consecutive_days.boundary == "exempt",
+        exempt_off=rules.min_consecutive_days_off.boundary == "exempt",
+    )
+
+
+def add_run_automaton(m: Model) -> None:
+    """The hard run-length rules again, as one automaton over each worker's days.
+
+    Redundant with the clauses of the three run rules, but CP-SAT expands an
+    automaton into a per-day state encoding whose LP relaxation is a path
+    through a small graph, far tighter than the clauses. On benchmark
+    instance 5 that closes the gap: proven optimal in seconds, where the
+    clauses alone left 8 % after 60 s. The LNS blocks drop these constraints
+    (see ``Model.redundant``): with most days fixed they only cost presolve time.
+    """
+    for w in range(len(m.x)):
+        rules = run_rules(m, w)
+        if rules is None:
+            continue
+        start, accepting, triples = run_automaton(rules)
+        days = [m.work(w, d) for d in range(m.data.num_days)]
+        m.redundant.append(m.cp.add_automaton(days, start, accepting, triples).index)
+
+
 #: Model builders in order: structure, labour rules, soft objective terms.
 RULES: tuple[Callable[[Model], None], ...] = (
     add_no_overlap,
@@ -507,6 +612,7 @@ RULES: tuple[Callable[[Model], None], ...] = (
     add_max_weekends,
     add_max_weekends_in_horizon,
     add_forbidden_successions,
+    add_run_automaton,
     add_total_hours,
     add_max_shifts_of_type,
     add_preferences,
