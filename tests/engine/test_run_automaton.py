@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from optimizer.data import ProblemData
-from optimizer.solver.model import Model, RunRules, add_variables, run_automaton, run_rules
+from optimizer.solver import model
+from optimizer.solver.model import (
+    Model,
+    RunRules,
+    add_variables,
+    build_model,
+    run_automaton,
+    run_rules,
+)
 from tests.engine.helpers import checked, tiny
 
 RUN_RULES = ("max_consecutive_days", "min_consecutive_days", "min_consecutive_days_off")
@@ -102,3 +111,15 @@ def test_a_maximum_beyond_the_horizon_is_no_rule() -> None:
     m = Model(ProblemData(tiny(weeks=1, rules={"max_consecutive_days": {"value": 9}})))
     add_variables(m)
     assert run_rules(m, 0) is None
+
+
+def test_small_programs_get_one_automaton_per_worker_large_ones_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = {"max_consecutive_days": {"value": 4}, "min_consecutive_days_off": {"value": 2}}
+    scenario = tiny(workers=3, weeks=2, rules=rules)
+    m = build_model(ProblemData(scenario))
+    assert len(m.redundant) == 3
+    assert all(m.cp.proto.constraints[i].has_automaton() for i in m.redundant)
+    monkeypatch.setattr(model, "AUTOMATON_MAX_WORKER_DAYS", 3 * 14 - 1)
+    assert build_model(ProblemData(scenario)).redundant == []
