@@ -123,3 +123,11 @@ def test_small_programs_get_one_automaton_per_worker_large_ones_none(
     assert all(m.cp.proto.constraints[i].has_automaton() for i in m.redundant)
     monkeypatch.setattr(model, "AUTOMATON_MAX_WORKER_DAYS", 3 * 14 - 1)
     assert build_model(ProblemData(scenario)).redundant == []
+
+
+def test_a_maximum_alone_gets_no_automaton() -> None:
+    # Window sums of a maximum alone are already an integral LP: nothing to add.
+    scenario = tiny(workers=3, weeks=2, rules={"max_consecutive_days": {"value": 4}})
+    m = build_model(ProblemData(scenario))
+    assert run_rules(m, 0) == RunRules(4, 1, 1, True, True)
+    assert m.redundant == []
