@@ -10,9 +10,12 @@ first feasible one. Phase 1 gives CP-SAT the whole model (hinted with the
 greedy roster); small programs are proven optimal there. From
 ``LNS_AFTER`` of the time limit on, phase 1 hands over once it stalls, at
 once when its bound is weak, or early when it cannot beat the first roster.
-Phase 2 is large-neighbourhood search (:mod:`optimizer.solver.lns`); while
-the bound is useful it alternates with CP-SAT on the whole model, each
-restarted from the other's best roster.
+If CP-SAT's bound is still far from the roster, the model's LP relaxation is
+solved with GLOP (:mod:`optimizer.solver.relaxation`): a lower bound CP-SAT
+may not reach within the limit on large programs, and a guide for the LNS
+blocks. Phase 2 is large-neighbourhood search (:mod:`optimizer.solver.lns`);
+while CP-SAT's bound is useful it alternates with CP-SAT on the whole model,
+each restarted from the other's best roster.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from optimizer.scenario import Scenario
 from optimizer.solver.lns import Incumbent, improve, solve_block
 from optimizer.solver.model import Model, build_model
 from optimizer.solver.params import configure
+from optimizer.solver.relaxation import Relaxation, solve_relaxation
 from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
 
 __all__ = ["configure", "solve"]
@@ -262,6 +266,7 @@ def _improve(
     seed: int,
     log: bool,
     whole: bool,
+    relaxation: Relaxation | None = None,
 ) -> tuple[Incumbent, float]:
     """Phase 2: LNS, alternating with CP-SAT on the whole model while its bound is useful.
 
@@ -269,28 +274,36 @@ def _improve(
     until it stalls, then CP-SAT takes the whole model again, started from the
     incumbent, until it stalls in turn: its LP relaxation finds the large,
     coordinated changes (a whole run of shifts moved to fill a slot) that small
-    blocks miss. Otherwise LNS runs to the end. Returns the best roster and bound.
+    blocks miss. Otherwise LNS runs to the end. Returns the best roster and
+    CP-SAT's bound.
+
+    ``bound`` is CP-SAT's own bound, which alone says whether the whole model
+    is worth going back to; the LP ``relaxation``'s bound (when given) may be
+    higher and ends the search once the roster reaches it, and its solution
+    guides the LNS blocks.
     """
+    floor = relaxation.bound if relaxation is not None else 0.0
     stall = max(STALL_MIN, STALL_SHARE * time_limit)
     stop = callback.stop
     for round_ in range(1, 1_000_000):
         if time.perf_counter() >= deadline - 0.2 or (stop is not None and stop.is_set()):
             break
-        gap = (incumbent.objective - bound) / max(abs(incumbent.objective), 1.0)
-        if gap <= 1e-9:
+        if incumbent.objective <= max(bound, floor) + 1e-9:
             break
+        gap = (incumbent.objective - bound) / max(abs(incumbent.objective), 1.0)
         useful = whole and gap < WEAK_BOUND_GAP
         incumbent = improve(
             m,
             incumbent,
             deadline,
-            bound=bound,
+            bound=max(bound, floor),
             workers=workers,
             seed=seed + round_,
             start=callback.start,
             on_improvement=callback.record,
             stop=stop,
             stall=stall if useful else None,
+            guide=relaxation.values if relaxation is not None else None,
         )
         if not useful or time.perf_counter() >= deadline - stall:
             continue
@@ -311,6 +324,24 @@ def _improve(
             if solver.objective_value < incumbent.objective - 1e-9:
                 incumbent = Incumbent(solver, solver.objective_value)
     return incumbent, bound
+
+
+#: The LP relaxation gets at most this share of the time limit.
+RELAXATION_SHARE = 0.2
+
+
+def _relaxation(
+    m: Model, objective: float, bound: float, deadline: float, time_limit: float
+) -> Relaxation | None:
+    """The LP relaxation before the LNS phase, when CP-SAT's own bound is weak.
+
+    A gap under ``HANDOVER_GAP`` means CP-SAT's LP has done its work already.
+    """
+    gap = (objective - bound) / max(abs(objective), 1.0)
+    if gap < HANDOVER_GAP:
+        return None
+    budget = min(RELAXATION_SHARE * time_limit, deadline - time.perf_counter() - 1.0)
+    return solve_relaxation(m.cp.proto, budget)
 
 
 def _hint_solution(m: Model, solver: cp_model.CpSolver) -> None:
@@ -398,10 +429,23 @@ def solve(
         incumbent = first
         status = SolveStatus.FEASIBLE
     if incumbent is not None and status is SolveStatus.FEASIBLE:
+        relaxation = _relaxation(m, incumbent.objective, bound, deadline, time_limit)
         # Phase 2: large-neighbourhood search over workers and days.
         incumbent, bound = _improve(
-            m, incumbent, bound, callback, deadline, time_limit, workers, seed, log, whole
+            m,
+            incumbent,
+            bound,
+            callback,
+            deadline,
+            time_limit,
+            workers,
+            seed,
+            log,
+            whole,
+            relaxation,
         )
+        if relaxation is not None:
+            bound = max(bound, relaxation.bound)
         if incumbent.objective <= bound + 1e-9:
             status = SolveStatus.OPTIMAL
     if incumbent is not None:

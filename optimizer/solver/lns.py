@@ -13,7 +13,9 @@ come in several shapes:
 * ``days`` — a window of days (sometimes whole weeks) for everyone;
 * ``both`` — some workers over a window of days;
 * ``cover`` — everyone around the days whose headcount the incumbent misses
-  by the most (under or over target).
+  by the most (under or over target);
+* ``lp`` — when the LP relaxation has been solved, the (worker, day) cells
+  where the incumbent differs from the LP's optimum the most (RINS).
 
 Each sub-problem is the full model with most assignment variables fixed, so
 every rule and objective term stays exact and the checker agrees with the
@@ -32,7 +34,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +95,7 @@ SHAPES: dict[str, float] = {
     "days": 0.15,
     "both": 0.15,
     "cover": 0.15,
+    "lp": 0.15,
 }
 
 
@@ -105,7 +108,7 @@ START_FREE = 2000
 class Neighbourhoods:
     """Draws blocks (predicates ``free(worker, day)``) of several shapes."""
 
-    def __init__(self, m: Model, rng: random.Random) -> None:
+    def __init__(self, m: Model, rng: random.Random, guide: Sequence[float] | None = None) -> None:
         self.m = m
         self.rng = rng
         data = m.data
@@ -124,11 +127,18 @@ class Neighbourhoods:
         # hint in a second: large programs start from blocks of about
         # START_FREE assignments and let the sizes adapt from there.
         total = max(1, sum(len(xs) for xs in m.x))
-        self.size = {k: min(v, max(MIN_SIZE, START_FREE / total)) for k, v in SHAPES.items()}
-        self.wins = dict.fromkeys(SHAPES, 1.0)
+        self.size = {
+            k: min(v, max(MIN_SIZE, START_FREE / total)) for k, v in SHAPES.items() if k != "lp"
+        }
+        self.wins = dict.fromkeys(self.size, 1.0)
         if self.n_days <= 7:
             for shape in ("days", "both", "cover"):
                 del self.size[shape], self.wins[shape]
+        # The LP relaxation's value of every variable, for ``lp`` blocks.
+        self.guide = guide
+        if guide is not None:
+            self.size["lp"] = self.size["cover"] if "cover" in self.size else SHAPES["lp"]
+            self.wins["lp"] = 1.0
 
     def choose(self) -> str:
         shapes = list(self.size)
@@ -176,6 +186,8 @@ class Neighbourhoods:
         if shape == "days":
             first, end = self._window(max(2, round(self.n_days * size)))
             return lambda w, d: first <= d < end
+        if shape == "lp":
+            return self._disagreement(values, self._count(self.n_workers * self.n_days, size, 2))
         if shape == "cover":
             day = self._worst_day(values)
             first, end = self._window(max(2, round(self.n_days * size)), around=day)
@@ -186,6 +198,23 @@ class Neighbourhoods:
         )
         first, end = self._window(max(7, round(self.n_days * min(1.0, 2 * size))))
         return lambda w, d: w in chosen and first <= d < end
+
+    def _disagreement(self, values: dict[int, int], count: int) -> Free:
+        """The ``count`` (worker, day) cells where the incumbent and the LP differ most.
+
+        Relaxation induced neighbourhoods (RINS): where the LP's optimum and the
+        roster agree, the roster is probably right; the block frees the cells
+        where they differ, ties (and the LP's many fractional values) broken at
+        random so that blocks vary.
+        """
+        assert self.guide is not None
+        guide, rng = self.guide, self.rng
+        diff: dict[tuple[int, int], float] = defaultdict(float)
+        for w, d, index in assignment_vars(self.m):
+            diff[(w, d)] += abs(guide[index] - values.get(index, 0))
+        ranked = sorted(diff, key=lambda cell: diff[cell] + 0.5 * rng.random(), reverse=True)
+        chosen = set(ranked[:count])
+        return lambda w, d: (w, d) in chosen
 
     def _worst_day(self, values: dict[int, int]) -> int:
         """A day drawn in proportion to how far the incumbent misses its headcounts."""
@@ -286,6 +315,7 @@ def improve(
     on_improvement: Callable[[Progress], None],
     stop: threading.Event | None = None,
     stall: float | None = None,
+    guide: Sequence[float] | None = None,
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time).
 
@@ -293,7 +323,7 @@ def improve(
     for that many seconds.
     """
     rng = random.Random(seed)
-    hoods = Neighbourhoods(m, rng)
+    hoods = Neighbourhoods(m, rng, guide)
     values = roster_values(incumbent.solver, m)
     # Copying and presolving the model costs every block the same time before
     # any search (0.04 s on benchmark instance 12, 0.5 s at 80 workers × 52

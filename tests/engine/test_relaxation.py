@@ -1,0 +1,112 @@
+"""The LP relaxation: implied by every roster, a valid bound, and a guide for LNS blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from optimizer.check import check
+from optimizer.data import ProblemData
+from optimizer.solver import extract, relaxation
+from optimizer.solver.lns import Neighbourhoods, assignment_vars
+from optimizer.solver.model import build_model
+from optimizer.solver.params import configure
+from optimizer.solver.relaxation import build_lp, solve_relaxation
+from tests.engine.helpers import tiny
+from tests.engine.test_property import scenarios
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenarios())
+def test_every_roster_is_a_point_of_the_relaxation(scenario: Any) -> None:
+    m = build_model(ProblemData(scenario))
+    solver = cp_model.CpSolver()
+    configure(solver.parameters, 2)
+    solver.parameters.max_time_in_seconds = 5.0
+    code = solver.solve(m.cp)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    assignments, _ = extract(m, solver)
+    report = check(scenario, assignments)
+    assert report.ok, report.describe()
+    assert report.objective == solver.objective_value
+    # The roster, every helper variable included, fixed in the LP: each row
+    # must hold, and the LP's objective must be the roster's.
+    lp, xs = build_lp(m.cp.proto)
+    for x, value in zip(xs, solver.response_proto.solution, strict=True):
+        x.SetBounds(value, value)
+    assert lp.Solve() == pywraplp.Solver.OPTIMAL
+    assert lp.Objective().Value() + m.cp.proto.objective.offset == pytest.approx(
+        solver.objective_value
+    )
+    found = solve_relaxation(m.cp.proto, 5.0)
+    assert found is not None
+    assert found.bound <= solver.objective_value
+    if code == cp_model.OPTIMAL:
+        assert found.bound <= solver.best_objective_bound
+
+
+def test_the_bound_is_the_lp_optimum_rounded_up() -> None:
+    # Pairwise at most one of three: the LP takes ½ of each (1.5), integers 1.
+    model = cp_model.CpModel()
+    a, b, c = (model.new_bool_var(n) for n in "abc")
+    model.add_bool_or([~a, ~b])  # a + b ≤ 1, written with negated literals
+    model.add_at_most_one([b, c])
+    model.add_at_most_one([a, c])
+    model.minimize(3 - a - b - c)
+    found = solve_relaxation(model.proto, 5.0)
+    assert found is not None
+    assert found.bound == 2  # ⌈3 − 1.5⌉
+    assert found.values[:3] == pytest.approx([0.5, 0.5, 0.5])
+
+
+def test_enforced_constraints_are_left_out_and_max_is_kept() -> None:
+    model = cp_model.CpModel()
+    y = model.new_int_var(0, 10, "y")
+    on = model.new_bool_var("on")
+    excess = model.new_int_var(0, 10, "excess")
+    model.add(y >= 7)
+    model.add(y <= 2).only_enforce_if(on)  # would make the LP infeasible if kept
+    model.add_max_equality(excess, [0, y - 3])
+    model.minimize(excess + on)
+    found = solve_relaxation(model.proto, 5.0)
+    assert found is not None
+    assert found.bound == 4  # excess ≥ y − 3 ≥ 4
+
+
+def test_no_relaxation_for_models_too_large_or_without_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    m = build_model(ProblemData(tiny(workers=2)))
+    assert solve_relaxation(m.cp.proto, 0.0) is None
+    monkeypatch.setattr(relaxation, "MAX_CONSTRAINTS", len(m.cp.proto.constraints) - 1)
+    assert solve_relaxation(m.cp.proto, 5.0) is None
+
+
+def test_lp_blocks_free_the_cells_where_roster_and_lp_differ() -> None:
+    import random
+
+    m = build_model(ProblemData(tiny(workers=3, weeks=2)))
+    cells = assignment_vars(m)
+    guide = [0.0] * len(m.cp.proto.variables)
+    values = {index: 0 for _, _, index in cells}
+    differ = {(0, 3), (2, 9)}
+    for w, d, index in cells:
+        if (w, d) == (0, 3):
+            guide[index] = 0.5  # fractional in the LP, off in the roster
+        if (w, d) == (2, 9):
+            values[index] = 1  # on in the roster, off in the LP
+    hoods = Neighbourhoods(m, random.Random(1), guide)
+    assert "lp" in hoods.size
+    hoods.size["lp"] = 2 / (3 * 14)  # two cells
+    free = hoods.block("lp", values)
+    assert {(w, d) for w in range(3) for d in range(14) if free(w, d)} == differ
+    assert "lp" not in Neighbourhoods(m, random.Random(1)).size
