@@ -61,3 +61,40 @@ def test_stop_before_any_solution_returns_promptly() -> None:
     result = solve_checked(scenario, time_limit=120.0, stop=stop)
     assert time.perf_counter() - started < 30  # the stop, not the 120 s limit, ended it
     assert result.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+
+
+class _FakeSolver:
+    """Stands in for a CP-SAT solver: records when the watcher stops it."""
+
+    def __init__(self) -> None:
+        self.stopped_at: float | None = None
+
+    def stop_search(self) -> None:
+        import time
+
+        self.stopped_at = time.perf_counter()
+
+
+@pytest.mark.parametrize(("bound", "stops"), [(10.0, True), (900.0, False)])
+def test_a_bound_with_no_grip_hands_over_before_the_hand_over_time(
+    bound: float, stops: bool
+) -> None:
+    import threading
+    import time
+
+    now = time.perf_counter()
+    callback = solver_module._Callback(now - 10.0, None, None)
+    callback.record(Progress(wall_time=9.0, objective=1000.0, best_bound=0.0))
+    callback.on_bound(bound)
+    fake, finished = _FakeSolver(), threading.Event()
+    watcher = threading.Thread(
+        target=solver_module._watch,
+        # hand-over in a minute, stall time a minute, weak bounds count from now
+        args=(fake, finished, callback, now + 60.0, True, 60.0, now, now),
+    )
+    watcher.start()
+    watcher.join(timeout=0.5)
+    finished.set()
+    watcher.join()
+    # 1000 against 10 is a 99 % gap: stop at once; against 900, go on.
+    assert (fake.stopped_at is not None) == stops
