@@ -248,7 +248,7 @@ def target(rows: list[Row], workers: int, weeks: int, first: float, gap: float |
             shown = "no bound"
         elif not row.get("bound") and row.get("objective"):
             # Every objective term is ≥ 0, so 0 is the bound reported when
-            # CP-SAT proved none: a 100 % gap that says nothing about the roster.
+            # none was proven: a 100 % gap that says nothing about the roster.
             shown = "no bound proven beyond the trivial 0"
         else:
             shown = f"{100 * reached:.1f} %"
@@ -279,8 +279,10 @@ def markdown(rows: list[Row], time_limit: float, threads: int, grid: str = "") -
         "with a 50/50 target share; rules on: 11 h rest, 40 h and 5 shifts a week, at most 5 "
         "days in a row, days off in runs of ≥ 2, ≤ 2 weekends in any 4 weeks, no Night → Day "
         "or Night → Evening, soft 16 h weekly minimum and 2-day minimum runs; one leave block "
-        "per worker per quarter and three weighted preferences. *Gap %* is (objective − bound) "
-        "/ objective at the limit; *Wall* includes building the model; *Peak memory* is the "
+        "per worker per quarter and three weighted preferences. *Best bound* is the best "
+        "proven lower bound (CP-SAT's, or the LP relaxation's when higher); *Gap %* is "
+        "(objective − bound) / objective at the limit; *Wall* includes building the model; "
+        "*Peak memory* is the "
         "solving process's maximum resident size.",
         "",
     ]

@@ -123,12 +123,6 @@ STALL_MIN = 2.0
 #: Share of the time limit given to CP-SAT alone before LNS may take over.
 LNS_AFTER = 0.3
 
-#: Except that from this share of the time limit on (at least WEAK_MIN
-#: seconds into the solve, so that small programs get their bound first), a
-#: gap of WEAK_BOUND_GAP or more hands over at once.
-WEAK_AFTER = 0.1
-WEAK_MIN = 5.0
-
 #: Models with more constraints than this skip the whole-model CP-SAT phase
 #: when the greedy roster already gives a first roster.
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
@@ -176,7 +170,6 @@ def _run(
             fallback,
             max(STALL_MIN, STALL_SHARE * limit),
             time.perf_counter(),
-            callback.start + max(WEAK_MIN, WEAK_AFTER * limit),
         ),
         daemon=True,
     )
@@ -225,7 +218,6 @@ def _watch(
     fallback: bool,
     stall: float,
     since: float,
-    weak_from: float,
 ) -> None:
     while not finished.wait(0.1):
         if callback.stop is not None and callback.stop.is_set():
@@ -234,16 +226,7 @@ def _watch(
         if handover is None:
             continue
         last = callback.history[-1] if callback.history else None
-        now = time.perf_counter()
-        if now < handover and last is not None and now >= weak_from:
-            # A bound with no grip gives way long before the hand-over: on
-            # benchmark instance 12 (CP-SAT's bound under 30 against rosters
-            # near 5000) the LNS phase improves the roster several times faster.
-            bound = max(callback.bound, last.best_bound)
-            if (last.objective - bound) / max(abs(last.objective), 1.0) >= WEAK_BOUND_GAP:
-                solver.stop_search()
-                return
-        if now < handover:
+        if time.perf_counter() < handover:
             # Before the hand-over, a run that has not beaten the caller's
             # roster within the stall time, nor come close to a bound, gives
             # way early: at 40 workers × 13 weeks CP-SAT found nothing better
