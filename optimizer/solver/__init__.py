@@ -128,6 +128,11 @@ LNS_AFTER = 0.3
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
 
 
+def _gap(objective: float, bound: float) -> float:
+    """Relative distance of a roster's objective to a lower bound."""
+    return (objective - bound) / max(abs(objective), 1.0)
+
+
 def _run(
     m: Model,
     callback: _Callback,
@@ -232,9 +237,7 @@ def _watch(
             # way early: at 40 workers × 13 weeks CP-SAT found nothing better
             # than the greedy roster in the 18 s it was given.
             fresh = last is not None and callback.start + last.wall_time >= since
-            close = last is not None and last.objective - callback.bound < HANDOVER_GAP * max(
-                abs(last.objective), 1.0
-            )
+            close = last is not None and _gap(last.objective, callback.bound) < HANDOVER_GAP
             if fallback and not fresh and not close and time.perf_counter() - since >= stall:
                 solver.stop_search()
                 return
@@ -245,7 +248,7 @@ def _watch(
                 return
             continue
         bound = max(callback.bound, last.best_bound)
-        gap = (last.objective - bound) / max(abs(last.objective), 1.0)
+        gap = _gap(last.objective, bound)
         if gap < HANDOVER_GAP:
             continue
         # Stalled: no better roster since this run began or its last one.
@@ -285,7 +288,7 @@ def _improve(
     0 (benchmark instance 9) is just some point of the relaxation.
     """
     floor = relaxation.bound if relaxation is not None else 0.0
-    close = (incumbent.objective - floor) / max(abs(incumbent.objective), 1.0) < WEAK_BOUND_GAP
+    close = _gap(incumbent.objective, floor) < WEAK_BOUND_GAP
     guide = relaxation.values if relaxation is not None and floor > 0 and close else None
     stall = max(STALL_MIN, STALL_SHARE * time_limit)
     stop = callback.stop
@@ -294,7 +297,7 @@ def _improve(
             break
         if incumbent.objective <= max(bound, floor) + 1e-9:
             break
-        gap = (incumbent.objective - bound) / max(abs(incumbent.objective), 1.0)
+        gap = _gap(incumbent.objective, bound)
         useful = whole and gap < WEAK_BOUND_GAP
         incumbent = improve(
             m,
@@ -346,8 +349,7 @@ def _relaxation(
     LP's) the LP and its blocks made 2 of 3 runs worse (3646 / 3553 / 3649
     against 3443 / 3553 / 3551).
     """
-    gap = (objective - bound) / max(abs(objective), 1.0)
-    if gap < RELAXATION_GAP:
+    if _gap(objective, bound) < RELAXATION_GAP:
         return None
     budget = min(RELAXATION_SHARE * time_limit, deadline - time.perf_counter() - 1.0)
     return solve_relaxation(m.cp.proto, budget)

@@ -127,18 +127,13 @@ class Neighbourhoods:
         # hint in a second: large programs start from blocks of about
         # START_FREE assignments and let the sizes adapt from there.
         total = max(1, sum(len(xs) for xs in m.x))
-        self.size = {
-            k: min(v, max(MIN_SIZE, START_FREE / total)) for k, v in SHAPES.items() if k != "lp"
-        }
-        self.wins = dict.fromkeys(self.size, 1.0)
-        if self.n_days <= 7:
-            for shape in ("days", "both", "cover"):
-                del self.size[shape], self.wins[shape]
+        self.size = {k: min(v, max(MIN_SIZE, START_FREE / total)) for k, v in SHAPES.items()}
+        self.wins = dict.fromkeys(SHAPES, 1.0)
         # The LP relaxation's value of every variable, for ``lp`` blocks.
         self.guide = guide
-        if guide is not None:
-            self.size["lp"] = self.size["cover"] if "cover" in self.size else SHAPES["lp"]
-            self.wins["lp"] = 1.0
+        dropped = ("days", "both", "cover") if self.n_days <= 7 else ()
+        for shape in (*dropped, *(("lp",) if guide is None else ())):
+            del self.size[shape], self.wins[shape]
 
     def choose(self) -> str:
         shapes = list(self.size)

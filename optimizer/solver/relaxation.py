@@ -48,17 +48,15 @@ class Relaxation:
     values: list[float]
 
 
-def _literal(
-    row: pywraplp.Constraint, xs: list[pywraplp.Variable], lit: int, coeff: float
-) -> float:
-    """Add ``coeff × literal`` to ``row``; return the constant it moves to the bounds."""
+def _literal(row: pywraplp.Constraint, xs: list[pywraplp.Variable], lit: int) -> float:
+    """Add ``literal`` to ``row``; return the constant it moves to the bounds."""
     if lit >= 0:
-        row.SetCoefficient(xs[lit], row.GetCoefficient(xs[lit]) + coeff)
+        row.SetCoefficient(xs[lit], row.GetCoefficient(xs[lit]) + 1.0)
         return 0.0
     # ¬x = 1 − x
     x = xs[-lit - 1]
-    row.SetCoefficient(x, row.GetCoefficient(x) - coeff)
-    return coeff
+    row.SetCoefficient(x, row.GetCoefficient(x) - 1.0)
+    return 1.0
 
 
 def _literal_row(
@@ -70,7 +68,7 @@ def _literal_row(
 ) -> None:
     """``lower ≤ Σ literals ≤ upper``, with negated literals written as 1 − x."""
     row = lp.RowConstraint(-math.inf, math.inf)
-    constant = sum(_literal(row, xs, lit, 1.0) for lit in literals)
+    constant = sum(_literal(row, xs, lit) for lit in literals)
     row.SetBounds(lower - constant, upper - constant)
 
 
