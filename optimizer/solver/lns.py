@@ -14,6 +14,8 @@ come in several shapes:
 * ``both`` — some workers over a window of days;
 * ``cover`` — everyone around the days whose headcount the incumbent misses
   by the most (under or over target);
+* ``wishes`` — some workers around a preference the incumbent breaks (drawn
+  by weight), with the workers who could take over its shifts;
 * ``lp`` — when the LP relaxation has been solved, the (worker, day) cells
   where the incumbent differs from the LP's optimum the most (RINS).
 
@@ -43,6 +45,7 @@ from ortools.sat.python import cp_model
 from optimizer.result import Progress
 from optimizer.solver.model import Model
 from optimizer.solver.params import configure
+from optimizer.solver.relaxation import BackgroundRelaxation
 
 Free = Callable[[int, int], bool]
 
@@ -96,6 +99,7 @@ SHAPES: dict[str, float] = {
     "both": 0.15,
     "cover": 0.15,
     "lp": 0.15,
+    "wishes": 0.15,
 }
 
 
@@ -103,6 +107,11 @@ SHAPES: dict[str, float] = {
 #: assignments blocks of very large programs start from.
 MIN_SIZE = 0.02
 START_FREE = 2000
+
+
+#: Growth of a block size after a block solved to optimality in under a
+#: quarter of its time.
+QUICK_GROWTH = 1.5
 
 
 class Neighbourhoods:
@@ -127,21 +136,40 @@ class Neighbourhoods:
         # hint in a second: large programs start from blocks of about
         # START_FREE assignments and let the sizes adapt from there.
         total = max(1, sum(len(xs) for xs in m.x))
-        self.size = {k: min(v, max(MIN_SIZE, START_FREE / total)) for k, v in SHAPES.items()}
+        self.largest = max(MIN_SIZE, START_FREE / total)
+        self.size = {k: min(v, self.largest) for k, v in SHAPES.items()}
         self.wins = dict.fromkeys(SHAPES, 1.0)
         # The LP relaxation's value of every variable, for ``lp`` blocks.
         self.guide = guide
         dropped = ("days", "both", "cover") if self.n_days <= 7 else ()
+        if not data.preference_slots or not data.scenario.weights.preferences:
+            dropped = (*dropped, "wishes")
         for shape in (*dropped, *(("lp",) if guide is None else ())):
             del self.size[shape], self.wins[shape]
+
+    def use_guide(self, guide: Sequence[float]) -> None:
+        """Start drawing ``lp`` blocks, guided by the LP relaxation's solution ``guide``."""
+        if self.guide is not None:
+            return
+        self.guide = guide
+        self.size["lp"] = min(SHAPES["lp"], self.largest)
+        self.wins["lp"] = 1.0
 
     def choose(self) -> str:
         shapes = list(self.size)
         return self.rng.choices(shapes, weights=[self.wins[s] for s in shapes])[0]
 
-    def update(self, shape: str, optimal: bool, improved: bool) -> None:
+    def update(self, shape: str, optimal: bool, improved: bool, quick: bool = False) -> None:
+        """Adapt ``shape``'s size and weight to how its last block went.
+
+        A block solved to optimality grows (by half when it took under a
+        quarter of its time: on benchmark instance 8 blocks of 15 % are
+        proven optimal in 0.1 s and improve nothing); one that timed out
+        shrinks.
+        """
         size = self.size[shape]
-        self.size[shape] = min(0.6, size * 1.25) if optimal else max(MIN_SIZE, size * 0.8)
+        grow = QUICK_GROWTH if quick else 1.25
+        self.size[shape] = min(0.6, size * grow) if optimal else max(MIN_SIZE, size * 0.8)
         # Exponential average of "this shape improved the roster", floored so
         # that every shape keeps being tried.
         self.wins[shape] = max(0.2, 0.9 * self.wins[shape] + (1.0 if improved else 0.0))
@@ -183,6 +211,8 @@ class Neighbourhoods:
             return lambda w, d: first <= d < end
         if shape == "lp":
             return self._disagreement(values, self._count(self.n_workers * self.n_days, size, 2))
+        if shape == "wishes":
+            return self._broken_wish(values, size)
         if shape == "cover":
             day = self._worst_day(values)
             first, end = self._window(max(2, round(self.n_days * size)), around=day)
@@ -210,6 +240,42 @@ class Neighbourhoods:
         ranked = sorted(diff, key=lambda cell: diff[cell] + 0.5 * rng.random(), reverse=True)
         chosen = set(ranked[:count])
         return lambda w, d: (w, d) in chosen
+
+    def _broken_wish(self, values: dict[int, int], size: float) -> Free:
+        """Workers around a broken preference: its worker and those who share its shift types.
+
+        A broken wish is mended by moving a shift between its worker and
+        another who can work it, and the run, weekend and hours rules ripple
+        the move along both rosters, so the block frees whole weeks of a few
+        workers rather than a single day.
+        """
+        cells = self._broken_wishes(values)
+        if not cells:
+            return self.block("workers", values)
+        weights = list(cells.values())
+        w0, day = self.rng.choices(list(cells), weights=weights)[0]
+        mine = self.types[w0]
+        others = [w for w in range(self.n_workers) if w != w0]
+        self.rng.shuffle(others)
+        others.sort(key=lambda w: -len(mine & self.types[w]))
+        k = self._count(self.n_workers, min(1.0, 2 * size), 2)
+        chosen = {w0, *others[: k - 1]}
+        first, end = self._window(max(7, round(self.n_days * min(1.0, 2 * size))), around=day)
+        return lambda w, d: w in chosen and first <= d < end
+
+    def _broken_wishes(self, values: dict[int, int]) -> dict[tuple[int, int], float]:
+        """(worker, day) → weight of the preferences the roster ``values`` breaks there."""
+        data, x = self.m.data, self.m.x
+        out: dict[tuple[int, int], float] = defaultdict(float)
+        for slot in data.preference_slots:
+            if not slot.shifts:
+                continue
+            w, p = slot.worker, slot.preference
+            worked = sum(values.get(x[w][s].index, 0) for s in slot.shifts if s in x[w])
+            broken = (not worked) if p.kind == "want" else worked
+            if broken:
+                out[(w, data.shifts[slot.shifts[0]].day)] += p.weight * broken
+        return out
 
     def _worst_day(self, values: dict[int, int]) -> int:
         """A day drawn in proportion to how far the incumbent misses its headcounts."""
@@ -311,14 +377,20 @@ def improve(
     stop: threading.Event | None = None,
     stall: float | None = None,
     guide: Sequence[float] | None = None,
+    hoods: Neighbourhoods | None = None,
+    relaxation: BackgroundRelaxation | None = None,
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time).
 
     With ``stall`` it returns earlier, once no block has improved the roster
-    for that many seconds.
+    for that many seconds. Pass the same ``hoods`` to successive calls to keep
+    the block sizes and shape weights learnt so far (``guide`` and ``seed``
+    are then unused). Once the LP ``relaxation`` solving in the background is
+    done, its bound joins ``bound`` and its solution guides ``lp`` blocks
+    when it is close enough to the roster.
     """
-    rng = random.Random(seed)
-    hoods = Neighbourhoods(m, rng, guide)
+    hoods = hoods or Neighbourhoods(m, random.Random(seed), guide)
+    rng = hoods.rng
     values = roster_values(incumbent.solver, m)
     # Copying and presolving the model costs every block the same time before
     # any search (0.04 s on benchmark instance 12, 0.5 s at 80 workers × 52
@@ -332,29 +404,27 @@ def improve(
             break
         if stall is not None and time.perf_counter() - last_improvement >= stall:
             break
+        lp = relaxation.result() if relaxation is not None else None
+        if lp is not None:
+            bound = max(bound, lp.bound)
+            if lp.guides(incumbent.objective):
+                hoods.use_guide(lp.values)
         if incumbent.objective <= bound:
             break
         shape = hoods.choose()
         free = hoods.block(shape, values)
-        solver, code = solve_block(
-            m,
-            values,
-            free,
-            min(
-                deadline - time.perf_counter(),
-                overhead + BLOCK_TIME[0] + BLOCK_TIME[1] * hoods.size[shape],
-            ),
-            workers,
-            rng.randrange(1 << 30),
-            stop,
+        limit = min(
+            deadline - time.perf_counter(),
+            overhead + BLOCK_TIME[0] + BLOCK_TIME[1] * hoods.size[shape],
         )
+        solver, code = solve_block(m, values, free, limit, workers, rng.randrange(1 << 30), stop)
         found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if code == cp_model.UNKNOWN:
             # Not even the (complete, feasible) hint came back: the block ran
             # out of time before its search began.
             overhead *= 1.5
         improved = found and solver.objective_value < incumbent.objective - 1e-9
-        hoods.update(shape, code == cp_model.OPTIMAL, improved)
+        hoods.update(shape, code == cp_model.OPTIMAL, improved, solver.wall_time < 0.25 * limit)
         if not found:
             continue
         if improved:

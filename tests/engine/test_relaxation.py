@@ -15,7 +15,7 @@ from optimizer.solver import extract, relaxation
 from optimizer.solver.lns import Neighbourhoods, assignment_vars
 from optimizer.solver.model import build_model
 from optimizer.solver.params import configure
-from optimizer.solver.relaxation import build_lp, solve_relaxation
+from optimizer.solver.relaxation import BackgroundRelaxation, Relaxation, build_lp, solve_relaxation
 from tests.engine.helpers import tiny
 from tests.engine.test_property import scenarios
 
@@ -50,9 +50,13 @@ def test_every_roster_is_a_point_of_the_relaxation(scenario: Any) -> None:
     )
     found = solve_relaxation(m.cp.proto, 5.0)
     assert found is not None
-    assert found.bound <= solver.objective_value
+    assert found.bound <= report.objective
     if code == cp_model.OPTIMAL:
-        assert found.bound <= solver.best_objective_bound
+        assert found.bound <= round(solver.best_objective_bound)
+    # The same LP solved in the background gives the same bound.
+    background = BackgroundRelaxation(m.cp.proto, 5.0)
+    late = background.result(timeout=10.0)
+    assert background.done and late is not None and late.bound == found.bound
 
 
 def test_the_bound_is_the_lp_optimum_rounded_up() -> None:
@@ -111,3 +115,59 @@ def test_lp_blocks_free_the_cells_where_roster_and_lp_differ() -> None:
     free = hoods.block("lp", values)
     assert {(w, d) for w in range(3) for d in range(14) if free(w, d)} == differ
     assert "lp" not in Neighbourhoods(m, random.Random(1)).size
+
+
+def test_the_lp_guides_rosters_within_half_of_its_bound() -> None:
+    lp = Relaxation(bound=60.0, values=[])
+    assert lp.guides(100.0)  # 40 % above the bound
+    assert not lp.guides(130.0)  # 54 %
+    assert not Relaxation(bound=0.0, values=[]).guides(1.0)
+
+
+def _slow_lp() -> cp_model.CpModel:
+    """A random set cover whose LP takes GLOP about 6 s (0.2 s to state)."""
+    import random
+
+    rng = random.Random(7)
+    model = cp_model.CpModel()
+    x = [model.new_bool_var("") for _ in range(4000)]
+    for _ in range(3000):
+        model.add_bool_or(rng.sample(x, 20))
+    model.minimize(sum(rng.randrange(1, 100) * v for v in x))
+    return model
+
+
+def test_a_background_relaxation_can_be_cancelled() -> None:
+    import time
+
+    background = BackgroundRelaxation(_slow_lp().proto, 60.0)
+    time.sleep(1.0)  # GLOP is solving by now
+    assert not background.done
+    began = time.perf_counter()
+    background.cancel()
+    assert time.perf_counter() - began < 1.0
+    assert background.done and background.result() is None
+    assert background.bound == 0.0
+
+
+def test_a_background_relaxation_keeps_to_its_time() -> None:
+    import time
+
+    began = time.perf_counter()
+    background = BackgroundRelaxation(_slow_lp().proto, 1.0)
+    assert background.result(timeout=5.0) is None
+    assert background.done and time.perf_counter() - began < 3.0
+
+
+def test_the_lp_shape_joins_once_a_guide_arrives() -> None:
+    import random
+
+    m = build_model(ProblemData(tiny(workers=3, weeks=2)))
+    hoods = Neighbourhoods(m, random.Random(1))
+    assert "lp" not in hoods.size
+    guide = [0.0] * len(m.cp.proto.variables)
+    hoods.use_guide(guide)
+    assert hoods.guide is guide and "lp" in hoods.size and hoods.wins["lp"] == 1.0
+    hoods.size["lp"] = 0.3
+    hoods.use_guide([1.0] * len(guide))  # a second guide changes nothing
+    assert hoods.guide is guide and hoods.size["lp"] == 0.3
