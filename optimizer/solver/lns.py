@@ -14,8 +14,6 @@ come in several shapes:
 * ``both`` — some workers over a window of days;
 * ``cover`` — everyone around the days whose headcount the incumbent misses
   by the most (under or over target);
-* ``wishes`` — some workers around a preference the incumbent breaks (drawn
-  by weight), with the workers who could take over its shifts;
 * ``lp`` — when the LP relaxation has been solved, the (worker, day) cells
   where the incumbent differs from the LP's optimum the most (RINS).
 
@@ -99,7 +97,6 @@ SHAPES: dict[str, float] = {
     "both": 0.15,
     "cover": 0.15,
     "lp": 0.15,
-    "wishes": 0.15,
 }
 
 
@@ -142,8 +139,6 @@ class Neighbourhoods:
         # The LP relaxation's value of every variable, for ``lp`` blocks.
         self.guide = guide
         dropped = ("days", "both", "cover") if self.n_days <= 7 else ()
-        if not data.preference_slots or not data.scenario.weights.preferences:
-            dropped = (*dropped, "wishes")
         for shape in (*dropped, *(("lp",) if guide is None else ())):
             del self.size[shape], self.wins[shape]
 
@@ -211,8 +206,6 @@ class Neighbourhoods:
             return lambda w, d: first <= d < end
         if shape == "lp":
             return self._disagreement(values, self._count(self.n_workers * self.n_days, size, 2))
-        if shape == "wishes":
-            return self._broken_wish(values, size)
         if shape == "cover":
             day = self._worst_day(values)
             first, end = self._window(max(2, round(self.n_days * size)), around=day)
@@ -240,42 +233,6 @@ class Neighbourhoods:
         ranked = sorted(diff, key=lambda cell: diff[cell] + 0.5 * rng.random(), reverse=True)
         chosen = set(ranked[:count])
         return lambda w, d: (w, d) in chosen
-
-    def _broken_wish(self, values: dict[int, int], size: float) -> Free:
-        """Workers around a broken preference: its worker and those who share its shift types.
-
-        A broken wish is mended by moving a shift between its worker and
-        another who can work it, and the run, weekend and hours rules ripple
-        the move along both rosters, so the block frees whole weeks of a few
-        workers rather than a single day.
-        """
-        cells = self._broken_wishes(values)
-        if not cells:
-            return self.block("workers", values)
-        weights = list(cells.values())
-        w0, day = self.rng.choices(list(cells), weights=weights)[0]
-        mine = self.types[w0]
-        others = [w for w in range(self.n_workers) if w != w0]
-        self.rng.shuffle(others)
-        others.sort(key=lambda w: -len(mine & self.types[w]))
-        k = self._count(self.n_workers, min(1.0, 2 * size), 2)
-        chosen = {w0, *others[: k - 1]}
-        first, end = self._window(max(7, round(self.n_days * min(1.0, 2 * size))), around=day)
-        return lambda w, d: w in chosen and first <= d < end
-
-    def _broken_wishes(self, values: dict[int, int]) -> dict[tuple[int, int], float]:
-        """(worker, day) → weight of the preferences the roster ``values`` breaks there."""
-        data, x = self.m.data, self.m.x
-        out: dict[tuple[int, int], float] = defaultdict(float)
-        for slot in data.preference_slots:
-            if not slot.shifts:
-                continue
-            w, p = slot.worker, slot.preference
-            worked = sum(values.get(x[w][s].index, 0) for s in slot.shifts if s in x[w])
-            broken = (not worked) if p.kind == "want" else worked
-            if broken:
-                out[(w, data.shifts[slot.shifts[0]].day)] += p.weight * broken
-        return out
 
     def _worst_day(self, values: dict[int, int]) -> int:
         """A day drawn in proportion to how far the incumbent misses its headcounts."""

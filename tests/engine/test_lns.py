@@ -76,47 +76,6 @@ def _hoods_for(scenario: Any) -> tuple[Any, Any]:
     return m, Neighbourhoods(m, random.Random(3))
 
 
-def test_wish_blocks_free_the_worker_whose_wish_is_broken() -> None:
-    from optimizer.solver.lns import assignment_vars
-
-    scenario = tiny(
-        workers=6,
-        weeks=4,
-        preferences=[
-            {"worker": "W5", "kind": "avoid", "date": "2024-10-09", "weight": 7},
-            {"worker": "W2", "kind": "want", "date": "2024-09-30", "weight": 1},
-        ],
-    )
-    m, hoods = _hoods_for(scenario)
-    # The roster: W5 works every day (breaking the avoid on day 16), W2 works
-    # on day 7 (keeping its wish).
-    values = {index: int(w == 4 or (w == 1 and d == 7)) for w, d, index in assignment_vars(m)}
-    assert hoods._broken_wishes(values) == {(4, 16): 7}
-    for _ in range(20):
-        free = hoods.block("wishes", values)
-        cells = {(w, d) for w in range(6) for d in range(28) if free(w, d)}
-        days, workers = {d for _, d in cells}, {w for w, _ in cells}
-        assert 4 in workers and 16 in days
-        share = min(1.0, 2 * hoods.size["wishes"])
-        assert len(days) == max(7, round(28 * share)) and days == set(
-            range(min(days), max(days) + 1)
-        )
-        assert len(workers) == max(2, round(6 * share))
-        assert cells == {(w, d) for w in workers for d in days}
-        hoods.update("wishes", optimal=True, improved=False)
-    # Every wish kept: the shape falls back to whole workers.
-    values = {index: int(w == 1 and d == 7) for w, d, index in assignment_vars(m)}
-    assert hoods._broken_wishes(values) == {}
-    free = hoods.block("wishes", values)
-    chosen = {w for w in range(6) if free(w, 0)}
-    assert chosen and all(free(w, d) for w in chosen for d in range(28))
-
-
-def test_without_preferences_there_are_no_wish_blocks() -> None:
-    _, hoods = _hoods_for(tiny(workers=3, weeks=2))
-    assert "wishes" not in hoods.size
-
-
 def test_block_sizes_grow_faster_when_solved_quickly() -> None:
     from optimizer.solver import lns
 
