@@ -81,12 +81,23 @@ def test_block_sizes_grow_faster_when_solved_quickly() -> None:
 
     _, hoods = _hoods_for(tiny(workers=3, weeks=2))
     hoods.size["days"] = 0.2
-    hoods.update("days", optimal=True, improved=False, quick=True)
+    hoods.update("days", optimal=True, quick=True)
     assert hoods.size["days"] == pytest.approx(0.2 * lns.QUICK_GROWTH)
-    hoods.update("days", optimal=True, improved=False)
+    hoods.update("days", optimal=True)
     assert hoods.size["days"] == pytest.approx(0.2 * lns.QUICK_GROWTH * 1.25)
-    hoods.update("days", optimal=False, improved=False)
+    hoods.update("days", optimal=False)
     assert hoods.size["days"] == pytest.approx(0.2 * lns.QUICK_GROWTH)
     for _ in range(20):
-        hoods.update("days", optimal=True, improved=False, quick=True)
+        hoods.update("days", optimal=True, quick=True)
     assert hoods.size["days"] == 0.6
+
+
+def test_shapes_are_weighted_by_the_size_of_their_gains() -> None:
+    _, hoods = _hoods_for(tiny(workers=3, weeks=2))
+    hoods.update("cover", optimal=True, gain=100.0)  # a missing person filled
+    hoods.update("workers", optimal=True, gain=1.0)  # a preference point
+    assert hoods.wins["cover"] == pytest.approx(0.9 + 1.0)
+    assert hoods.wins["workers"] == pytest.approx(0.9 + 0.01)
+    for _ in range(30):  # no gain: the weight decays to its floor, never to 0
+        hoods.update("days", optimal=False)
+    assert hoods.wins["days"] == 0.2
