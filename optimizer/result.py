@@ -26,6 +26,11 @@ class SolveStatus(StrEnum):
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """Relative distance of a roster's objective to a lower bound."""
+    return (objective - bound) / max(abs(objective), 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class UnfilledSlot:
     """A shift staffed below its required headcount, with the reason why."""
@@ -95,8 +100,7 @@ class SolveResult:
             return None
         if self.status is SolveStatus.OPTIMAL:
             return 0.0
-        denom = max(abs(self.objective), 1)
-        return max(0.0, (self.objective - self.best_bound) / denom)
+        return max(0.0, relative_gap(self.objective, self.best_bound))
 
     @property
     def worker_hours(self) -> dict[str, float]:

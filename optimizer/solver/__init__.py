@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from optimizer.data import ProblemData
 from optimizer.errors import InputError
 from optimizer.explain import unfilled_slots
-from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad
+from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad, relative_gap
 from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
 from optimizer.solver.lns import Incumbent, Neighbourhoods, improve, solve_block
@@ -128,11 +128,6 @@ LNS_AFTER = 0.3
 #: Models with more constraints than this skip the whole-model CP-SAT phase
 #: when the greedy roster already gives a first roster.
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
-
-
-def _gap(objective: float, bound: float) -> float:
-    """Relative distance of a roster's objective to a lower bound."""
-    return (objective - bound) / max(abs(objective), 1.0)
 
 
 def _run(
@@ -239,7 +234,7 @@ def _watch(
             # way early: at 40 workers × 13 weeks CP-SAT found nothing better
             # than the greedy roster in the 18 s it was given.
             fresh = last is not None and callback.start + last.wall_time >= since
-            close = last is not None and _gap(last.objective, callback.bound) < HANDOVER_GAP
+            close = last is not None and relative_gap(last.objective, callback.bound) < HANDOVER_GAP
             if fallback and not fresh and not close and time.perf_counter() - since >= stall:
                 solver.stop_search()
                 return
@@ -250,7 +245,7 @@ def _watch(
                 return
             continue
         bound = max(callback.bound, last.best_bound)
-        gap = _gap(last.objective, bound)
+        gap = relative_gap(last.objective, bound)
         if gap < HANDOVER_GAP:
             continue
         # Stalled: no better roster since this run began or its last one.
@@ -299,7 +294,7 @@ def _improve(
         floor = relaxation.bound if relaxation is not None else 0.0
         if incumbent.objective <= max(bound, floor) + 1e-9:
             break
-        gap = _gap(incumbent.objective, bound)
+        gap = relative_gap(incumbent.objective, bound)
         useful = whole and gap < WEAK_BOUND_GAP
         incumbent = improve(
             m,
@@ -307,13 +302,12 @@ def _improve(
             deadline,
             bound=max(bound, floor),
             relaxation=relaxation,
+            hoods=hoods,
             workers=workers,
-            seed=seed + round_,
             start=callback.start,
             on_improvement=callback.record,
             stop=stop,
             stall=stall if useful else None,
-            hoods=hoods,
         )
         if not useful or time.perf_counter() >= deadline - stall:
             continue
@@ -350,10 +344,10 @@ def _relaxation(
     LP's) the LP and its blocks made 2 of 3 runs worse (3646 / 3553 / 3649
     against 3443 / 3553 / 3551).
     """
-    if _gap(objective, bound) < RELAXATION_GAP:
+    if relative_gap(objective, bound) < RELAXATION_GAP:
         return None
     # It may take the rest of the time: it runs beside the search (sharing
-    # the cores, it took 20 s instead of 9 s at 40 workers × 13 weeks). On a
+    # the cores, it took 15–16 s instead of 9 s at 40 workers × 13 weeks). On a
     # copy, since the search goes on changing the model's hints.
     budget = deadline - time.perf_counter() - 0.5
     if budget <= 0:

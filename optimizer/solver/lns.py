@@ -335,34 +335,31 @@ def improve(
     incumbent: Incumbent,
     deadline: float,
     *,
+    hoods: Neighbourhoods,
     bound: float,
     workers: int,
-    seed: int,
     start: float,
     on_improvement: Callable[[Progress], None],
     stop: threading.Event | None = None,
     stall: float | None = None,
-    guide: Sequence[float] | None = None,
-    hoods: Neighbourhoods | None = None,
     relaxation: BackgroundRelaxation | None = None,
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time).
 
-    With ``stall`` it returns earlier, once no block has improved the roster
-    for that many seconds. Pass the same ``hoods`` to successive calls to keep
-    the block sizes and shape weights learnt so far (``guide`` and ``seed``
-    are then unused). Once the LP ``relaxation`` solving in the background is
-    done, its bound joins ``bound`` and its solution guides ``lp`` blocks
+    Blocks are drawn from ``hoods``; pass the same one to successive calls to
+    keep the block sizes, shape weights and random state learnt so far. With
+    ``stall`` it returns earlier, once no block has improved the roster for
+    that many seconds. Once the LP ``relaxation`` solving in the background
+    is done, its bound joins ``bound`` and its solution guides ``lp`` blocks
     when it is close enough to the roster.
     """
-    hoods = hoods or Neighbourhoods(m, random.Random(seed), guide)
     rng = hoods.rng
     values = roster_values(incumbent.solver, m)
     # Copying and presolving the model costs every block the same time before
     # any search (0.04 s on benchmark instance 12, 0.5 s at 80 workers × 52
     # weeks); block time limits are on top of it, or large programs spend
     # every block in presolve. Measured once with an empty block.
-    empty, _ = solve_block(m, values, lambda w, d: False, 5.0, workers, seed, stop)
+    empty, _ = solve_block(m, values, lambda w, d: False, 5.0, workers, 0, stop)
     overhead = 2.0 * empty.wall_time
     last_improvement = time.perf_counter()
     while time.perf_counter() < deadline - 0.05:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model_helper as pb
 
+from optimizer.result import relative_gap
+
 #: Relative and absolute slack taken off GLOP's optimum before rounding it up:
 #: GLOP's primal and dual tolerances are about 1e-7, and a bound must never be
 #: above the true LP optimum.
@@ -57,7 +59,7 @@ class Relaxation:
 
     def guides(self, objective: float) -> bool:
         """Whether the LP's solution says something about a roster of cost ``objective``."""
-        return self.bound > 0 and (objective - self.bound) / max(objective, 1.0) < GUIDE_GAP
+        return self.bound > 0 and relative_gap(objective, self.bound) < GUIDE_GAP
 
 
 def _literal(row: pywraplp.Constraint, xs: list[pywraplp.Variable], lit: int) -> float:
