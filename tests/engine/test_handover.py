@@ -49,13 +49,18 @@ def _watch(callback: solver_module._Callback, stall: float, seconds: float, risi
     return run.stopped.is_set()
 
 
+def _run_at(objective: float, bound: float) -> solver_module._Callback:
+    """What a run has reported: a roster of ``objective`` and a lower ``bound``."""
+    callback = solver_module._Callback(time.perf_counter(), None, None)
+    callback.record(Progress(wall_time=0.0, objective=objective, best_bound=0.0))
+    callback.on_bound(bound)
+    return callback
+
+
 def _close_run() -> solver_module._Callback:
     """A run whose roster (1000) is 1 % above its bound (990): under HANDOVER_GAP."""
-    callback = solver_module._Callback(time.perf_counter(), None, None)
-    callback.record(Progress(wall_time=0.0, objective=1000.0, best_bound=0.0))
-    callback.on_bound(990.0)
     assert relative_gap(1000.0, 990.0) < solver_module.HANDOVER_GAP
-    return callback
+    return _run_at(1000.0, 990.0)
 
 
 def test_a_close_run_goes_on_while_its_bound_rises() -> None:
@@ -69,16 +74,12 @@ def test_a_close_run_hands_over_once_roster_and_bound_both_stall() -> None:
 
 
 def test_a_run_near_its_proof_goes_on_even_when_stalled() -> None:
-    callback = solver_module._Callback(time.perf_counter(), None, None)
-    callback.record(Progress(wall_time=0.0, objective=1000.0, best_bound=0.0))
-    callback.on_bound(997.0)  # gap 0.3 %, under PROOF_GAP
+    callback = _run_at(1000.0, 997.0)  # gap 0.3 %, under PROOF_GAP
     assert not _watch(callback, stall=0.3, seconds=1.5, rising=False)
 
 
 def test_a_far_run_hands_over_at_once_when_its_bound_is_weak() -> None:
-    callback = solver_module._Callback(time.perf_counter(), None, None)
-    callback.record(Progress(wall_time=0.0, objective=1000.0, best_bound=0.0))
-    callback.on_bound(100.0)  # gap 90 %: the bound gives the search no grip
+    callback = _run_at(1000.0, 100.0)  # gap 90 %: the bound gives the search no grip
     started = time.perf_counter()
     assert _watch(callback, stall=30.0, seconds=3.0, rising=True)
     assert time.perf_counter() - started < 1.0
