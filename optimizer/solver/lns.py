@@ -114,7 +114,7 @@ QUICK_GROWTH = 1.5
 class Neighbourhoods:
     """Draws blocks (predicates ``free(worker, day)``) of several shapes."""
 
-    def __init__(self, m: Model, rng: random.Random, guide: Sequence[float] | None = None) -> None:
+    def __init__(self, m: Model, rng: random.Random) -> None:
         self.m = m
         self.rng = rng
         data = m.data
@@ -137,10 +137,11 @@ class Neighbourhoods:
         self.size = {k: min(v, self.largest) for k, v in SHAPES.items()}
         self.wins = dict.fromkeys(SHAPES, 1.0)
         self.best_gain = 0.0
-        # The LP relaxation's value of every variable, for ``lp`` blocks.
-        self.guide = guide
+        # The LP relaxation's value of every variable, for ``lp`` blocks, once
+        # the LP is solved (``use_guide``); until then there are none.
+        self.guide: Sequence[float] | None = None
         dropped = ("days", "both", "cover") if self.n_days <= 7 else ()
-        for shape in (*dropped, *(("lp",) if guide is None else ())):
+        for shape in (*dropped, "lp"):
             del self.size[shape], self.wins[shape]
 
     def use_guide(self, guide: Sequence[float]) -> None:

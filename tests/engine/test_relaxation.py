@@ -109,7 +109,8 @@ def test_lp_blocks_free_the_cells_where_roster_and_lp_differ() -> None:
             guide[index] = 0.5  # fractional in the LP, off in the roster
         if (w, d) == (2, 9):
             values[index] = 1  # on in the roster, off in the LP
-    hoods = Neighbourhoods(m, random.Random(1), guide)
+    hoods = Neighbourhoods(m, random.Random(1))
+    hoods.use_guide(guide)
     assert "lp" in hoods.size
     hoods.size["lp"] = 2 / (3 * 14)  # two cells
     free = hoods.block("lp", values)
