@@ -1,10 +1,15 @@
 """A fast greedy roster used as a CP-SAT hint.
 
-Shifts are filled in time order; each slot goes to the least-loaded eligible
-worker that breaks none of the cheap-to-test hard rules (overlap, one shift a
-day, rest, weekly hours and shifts, consecutive days, totals, per-type caps,
-hard weekend limits, hard minimum runs of days off). Minimum runs of working
-days are left to CP-SAT, which repairs a partly wrong hint.
+Days are filled in order, each day's shifts in time order; each slot goes to
+an eligible worker that breaks none of the cheap-to-test hard rules (overlap,
+one shift a day, rest, forbidden successions, weekly hours and shifts,
+consecutive days, totals, per-type caps, hard weekend limits, hard minimum
+runs of days off): first a worker whose run of working days is still shorter
+than a hard minimum, then the least loaded. A worker still owing a day of such
+a run once the day's slots are filled is put on one of its shifts over the
+headcount (an over-cover penalty at most, where a cut run would break a hard
+rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
+hint.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         if rules.min_rest_hours.active and rules.min_rest_hours.value
         else 0
     )
+    succession = rules.forbidden_successions
+    barred = (
+        {(p.first, p.then) for p in succession.pairs} if succession.mode is Mode.HARD else set()
+    )
     taken: dict[int, list[int]] = defaultdict(list)
     week_minutes: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
     week_shifts: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
@@ -51,6 +60,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
                 windows_of[k].append(window)
     weekends_hard = rules.max_weekends_in_horizon.mode is Mode.HARD
     off_hard = rules.min_consecutive_days_off.mode is Mode.HARD
+    min_on_hard = rules.min_consecutive_days.mode is Mode.HARD
     weekends: dict[int, set[int]] = defaultdict(set)
     out: list[tuple[int, int]] = []
 
@@ -89,6 +99,11 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             return False
         for t in taken[w]:
             other = data.shifts[t]
+            if barred and (
+                (other.day == sh.day - 1 and (other.coverage_id, sh.coverage_id) in barred)
+                or (other.day == sh.day + 1 and (sh.coverage_id, other.coverage_id) in barred)
+            ):
+                return False
             if other.start < sh.end and sh.start < other.end:
                 return False
             if rest:
@@ -142,13 +157,43 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         for s in shifts:
             candidates[s].append(w)
     capacity = data.capacity_minutes
-    for s in sorted(range(len(data.shifts)), key=lambda i: (data.shifts[i].start, i)):
-        need = data.shifts[s].required - staffed[s]
-        while need > 0:
-            options = [w for w in candidates[s] if fits(w, s)]
-            if not options:
-                break
-            w = min(options, key=lambda v: (total[v] / max(capacity[v], 1), v))
-            take(w, s)
-            need -= 1
+
+    def room(s: int) -> bool:
+        """Whether shift s may take one more person (below its hard maximum)."""
+        top = data.shifts[s].max
+        return top is None or staffed[s] < top
+
+    def owes(w: int, day: int) -> bool:
+        """Whether w must work ``day`` to end a run of working days of the minimum length."""
+        least = data.limits[w].min_consecutive_days
+        if not (min_on_hard and least and least > 1) or day - 1 not in days[w]:
+            return False
+        run, d = 0, day - 1
+        while d in days[w]:
+            run, d = run + 1, d - 1
+        return run < least
+
+    for day in range(data.num_days):
+        todays = sorted(data.shifts_by_day[day], key=lambda i: (data.shifts[i].start, i))
+        for s in todays:
+            need = data.shifts[s].required - staffed[s]
+            while need > 0:
+                options = [w for w in candidates[s] if fits(w, s)]
+                if not options:
+                    break
+                # Workers in a run still short of its minimum first, then the
+                # least loaded for their capacity.
+                w = min(
+                    options, key=lambda v: (not owes(v, day), total[v] / max(capacity[v], 1), v)
+                )
+                take(w, s)
+                need -= 1
+        # A run cut short breaks a hard rule; one more person on a shift costs
+        # at most an over-cover penalty, and saves repairing the worker later.
+        for w in range(len(data.workers)):
+            if day in days[w] or not owes(w, day):
+                continue
+            options = [s for s in todays if fits(w, s) and room(s)]
+            if options:
+                take(w, min(options, key=lambda i: (staffed[i] - data.shifts[i].target, i)))
     return out

@@ -29,6 +29,33 @@ def test_greedy_respects_hard_minimum_days_off() -> None:
     assert not workers_breaking_rules(data, greedy_roster(data))
 
 
+def test_greedy_respects_hard_forbidden_successions() -> None:
+    # Least loaded first puts W1 on Monday's late shift and, on a tie, on
+    # Wednesday's early one after Tuesday's late: a late → early succession.
+    early = {"id": "early", "start": "06:00", "end": "14:00", "required": 2}
+    late = {"id": "late", "start": "14:00", "end": "22:00", "required": 2, "days": "daily"}
+    rules = {
+        "one_shift_per_day": {},
+        "forbidden_successions": {"pairs": [{"first": "late", "then": "early"}]},
+    }
+    coverage = [{**early, "days": "Tue,Wed,Thu,Fri,Sat,Sun"}, late]
+    data = ProblemData(tiny(workers=3, coverage=coverage, rules=rules, weeks=1))
+    roster = greedy_roster(data)
+    assert not workers_breaking_rules(data, roster)
+    # Three people, one shift a day each: at most 21 of the 26 slots.
+    assert len(roster) >= 18
+
+
+def test_greedy_finishes_runs_shorter_than_the_hard_minimum() -> None:
+    # Least loaded first alone would hand the daily shift round the three
+    # workers one day each: runs of one day against a minimum of three.
+    rules = {"min_consecutive_days": {"value": 3}, "max_consecutive_days": {"value": 5}}
+    data = ProblemData(tiny(workers=3, rules=rules, weeks=3))
+    roster = greedy_roster(data)
+    assert not workers_breaking_rules(data, roster)
+    assert len({s for _, s in roster}) == 21
+
+
 def test_forbidden_successions_hold_with_one_shift_a_day() -> None:
     # One worker, day and night shifts every day, no day shift after a night.
     rules = {
