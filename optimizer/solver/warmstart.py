@@ -5,7 +5,8 @@ an eligible worker that breaks none of the cheap-to-test hard rules (overlap,
 one shift a day, rest, forbidden successions, weekly hours and shifts,
 consecutive days, totals, per-type caps, hard weekend limits, hard minimum
 runs of days off): first a worker whose run of working days is still shorter
-than a hard minimum, then the least loaded. A worker still owing a day of such
+than a hard minimum, then, on a weekend day, one already working that weekend
+(so weekends are worked whole), then the least loaded. A worker still owing a day of such
 a run once the day's slots are filled is put on one of its shifts over the
 headcount (an over-cover penalty at most, where a cut run would break a hard
 rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
@@ -173,6 +174,11 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             run, d = run + 1, d - 1
         return run < least
 
+    def rank(w: int, day: int) -> tuple[bool, bool, float, int]:
+        k = weekend_of.get(day)
+        whole = k is not None and k in weekends[w]
+        return (not owes(w, day), not whole, total[w] / max(capacity[w], 1), w)
+
     for day in range(data.num_days):
         todays = sorted(data.shifts_by_day[day], key=lambda i: (data.shifts[i].start, i))
         for s in todays:
@@ -181,11 +187,11 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
                 options = [w for w in candidates[s] if fits(w, s)]
                 if not options:
                     break
-                # Workers in a run still short of its minimum first, then the
-                # least loaded for their capacity.
-                w = min(
-                    options, key=lambda v: (not owes(v, day), total[v] / max(capacity[v], 1), v)
-                )
+                # Workers in a run still short of its minimum first, then on a
+                # weekend day those already working that weekend (a half-worked
+                # weekend spends a capped weekend on one shift), then the least
+                # loaded for their capacity.
+                w = min(options, key=lambda v: rank(v, day))
                 take(w, s)
                 need -= 1
         # A run cut short breaks a hard rule; one more person on a shift costs

@@ -23,6 +23,18 @@ def test_greedy_respects_hard_weekend_limits() -> None:
     assert roster
 
 
+def test_greedy_works_weekends_whole_when_weekends_are_capped() -> None:
+    # Least loaded first alone gives Saturday to W1 and Sunday to W2: each has
+    # then spent the one weekend the cap allows, and nobody may take the next.
+    coverage = [{**DAY, "days": "Sat,Sun"}]
+    rules = {"max_weekends": {"value": 1, "window_weeks": 2}}
+    data = ProblemData(tiny(workers=2, coverage=coverage, rules=rules, weeks=2))
+    roster = greedy_roster(data)
+    assert not workers_breaking_rules(data, roster)
+    assert len(roster) == 4
+    assert sorted(sum(w == v for v, _ in roster) for w in range(2)) == [2, 2]
+
+
 def test_greedy_respects_hard_minimum_days_off() -> None:
     rules = {"max_consecutive_days": {"value": 3}, "min_consecutive_days_off": {"value": 2}}
     data = ProblemData(tiny(workers=2, rules=rules, weeks=4))
