@@ -6,10 +6,10 @@ one shift a day, rest, forbidden successions, weekly hours and shifts,
 consecutive days, totals, per-type caps, hard weekend limits, hard minimum
 runs of days off): first a worker whose run of working days is still shorter
 than a hard minimum, then, on a weekend day, one already working that weekend
-(so weekends are worked whole), then the least loaded. A worker still owing a day of such
-a run once the day's slots are filled is put on one of its shifts over the
-headcount (an over-cover penalty at most, where a cut run would break a hard
-rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
+(so weekends are worked whole), then the least loaded. A worker still owing a
+day of such a run once the day's slots are filled is put on one of its shifts
+over the headcount (an over-cover penalty at most, where a cut run would break
+a hard rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
 hint.
 """
 
@@ -175,6 +175,8 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         return run < least
 
     def rank(w: int, day: int) -> tuple[bool, bool, float, int]:
+        """Sort key: owing a day of a short run, then already on this weekend
+        (a half-worked weekend spends a capped weekend on one shift), then load."""
         k = weekend_of.get(day)
         whole = k is not None and k in weekends[w]
         return (not owes(w, day), not whole, total[w] / max(capacity[w], 1), w)
@@ -187,10 +189,6 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
                 options = [w for w in candidates[s] if fits(w, s)]
                 if not options:
                     break
-                # Workers in a run still short of its minimum first, then on a
-                # weekend day those already working that weekend (a half-worked
-                # weekend spends a capped weekend on one shift), then the least
-                # loaded for their capacity.
                 w = min(options, key=lambda v: rank(v, day))
                 take(w, s)
                 need -= 1
