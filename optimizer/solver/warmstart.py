@@ -6,7 +6,8 @@ one shift a day, rest, forbidden successions, weekly hours and shifts,
 consecutive days, totals, per-type caps, hard weekend limits, hard minimum
 runs of days off): first a worker whose run of working days is still shorter
 than a hard minimum, then, on a weekend day, one already working that weekend
-(so weekends are worked whole), then the least loaded. A worker still owing a
+(so weekends are worked whole), then one whose days off would not be cut
+shorter than a soft minimum, then the least loaded. A worker still owing a
 day of such a run once the day's slots are filled is put on one of its shifts
 over the headcount (an over-cover penalty at most, where a cut run would break
 a hard rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
@@ -60,7 +61,8 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             for k in window:
                 windows_of[k].append(window)
     weekends_hard = rules.max_weekends_in_horizon.mode is Mode.HARD
-    off_hard = rules.min_consecutive_days_off.mode is Mode.HARD
+    off_active = rules.min_consecutive_days_off.active
+    off_hard = off_active and rules.min_consecutive_days_off.mode is Mode.HARD
     min_on_hard = rules.min_consecutive_days.mode is Mode.HARD
     weekends: dict[int, set[int]] = defaultdict(set)
     out: list[tuple[int, int]] = []
@@ -90,6 +92,19 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             return False
         cap = lim.max_weekends_horizon
         return not (weekends_hard and cap is not None and len(weekends[w]) + 1 > cap)
+
+    def ends_short_rest(w: int, day: int) -> bool:
+        """Whether working ``day`` ends a run of days off shorter than w's minimum.
+
+        Earlier days are settled: shifts are filled in time order.
+        """
+        short = data.limits[w].min_consecutive_days_off
+        if not (off_active and short and short > 1) or day - 1 in days[w]:
+            return False
+        gap = 1
+        while gap < short and day - 1 - gap >= 0 and day - 1 - gap not in days[w]:
+            gap += 1
+        return gap < short and day - 1 - gap >= 0
 
     def fits(w: int, s: int) -> bool:
         sh = data.shifts[s]
@@ -128,15 +143,8 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             return False
         if not weekend_ok(w, sh.day):
             return False
-        short = lim.min_consecutive_days_off
-        if off_hard and short and short > 1 and sh.day - 1 not in days[w]:
-            # Working day d must not end a run of days off shorter than the
-            # minimum (earlier days are settled: shifts are filled in time order).
-            gap = 1
-            while gap < short and sh.day - 1 - gap >= 0 and sh.day - 1 - gap not in days[w]:
-                gap += 1
-            if gap < short and sh.day - 1 - gap >= 0:
-                return False
+        if off_hard and ends_short_rest(w, sh.day):
+            return False
         k = lim.max_consecutive_days
         if k is not None:
             run = 1
@@ -174,12 +182,16 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             run, d = run + 1, d - 1
         return run < least
 
-    def rank(w: int, day: int) -> tuple[bool, bool, float, int]:
+    def rank(w: int, s: int) -> tuple[bool, bool, bool, float, int]:
         """Sort key: owing a day of a short run, then already on this weekend
-        (a half-worked weekend spends a capped weekend on one shift), then load."""
+        (a half-worked weekend spends a capped weekend on one shift), then not
+        cutting a run of days off short where that is a soft rule (on the
+        Windsor programs half the greedy roster's cost), then load."""
+        day = data.shifts[s].day
         k = weekend_of.get(day)
         whole = k is not None and k in weekends[w]
-        return (not owes(w, day), not whole, total[w] / max(capacity[w], 1), w)
+        load = total[w] / max(capacity[w], 1)
+        return (not owes(w, day), not whole, ends_short_rest(w, day), load, w)
 
     for day in range(data.num_days):
         todays = sorted(data.shifts_by_day[day], key=lambda i: (data.shifts[i].start, i))
@@ -189,7 +201,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
                 options = [w for w in candidates[s] if fits(w, s)]
                 if not options:
                     break
-                w = min(options, key=lambda v: rank(v, day))
+                w = min(options, key=lambda v: rank(v, s))
                 take(w, s)
                 need -= 1
         # A run cut short breaks a hard rule; one more person on a shift costs

@@ -9,7 +9,7 @@ from optimizer.data import ProblemData
 from optimizer.result import SolveStatus
 from optimizer.solver.model import build_model
 from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
-from tests.engine.helpers import solve_checked, tiny
+from tests.engine.helpers import checked, solve_checked, tiny
 
 DAY = {"id": "day", "start": "09:00", "end": "17:00", "required": 1, "days": "daily"}
 NIGHT = {"id": "night", "start": "21:00", "end": "05:00", "required": 1, "days": "daily"}
@@ -40,6 +40,20 @@ def test_greedy_respects_hard_minimum_days_off() -> None:
     rules = {"max_consecutive_days": {"value": 3}, "min_consecutive_days_off": {"value": 2}}
     data = ProblemData(tiny(workers=2, rules=rules, weeks=4))
     assert not workers_breaking_rules(data, greedy_roster(data))
+
+
+def test_greedy_keeps_a_soft_minimum_of_days_off_when_it_can() -> None:
+    # Least loaded first alone alternates two workers day by day: every rest
+    # is one day against a (soft) minimum of two. Working in pairs of days
+    # keeps every rest at two at no cost.
+    rules = {"min_consecutive_days_off": {"value": 2, "mode": "soft", "weight": 10}}
+    scenario = tiny(workers=2, rules=rules, weeks=2)
+    data = ProblemData(scenario)
+    roster = greedy_roster(data)
+    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    assert len(roster) == 14
+    assert report.terms.get("rule:min_consecutive_days_off", 0) == 0
+    assert not report.violations
 
 
 def test_greedy_respects_hard_forbidden_successions() -> None:
