@@ -73,7 +73,7 @@ class Model:
         absd = self.cp.new_int_var(0, bound, f"{name}_abs")
         # The sum as a variable of its own, so that the absolute value is over
         # one variable: CP-SAT's presolve of a max over two long expressions
-        # (an agency's every assignment) took 20 s at 40 workers × 13 weeks.
+        # (an agency's every assignment) took 24 s at 40 workers × 13 weeks.
         if not isinstance(expr, cp_model.IntVar):
             total = self.cp.new_int_var(0, upper, f"{name}_sum")
             self.cp.add(total == expr)

@@ -61,8 +61,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             for k in window:
                 windows_of[k].append(window)
     weekends_hard = rules.max_weekends_in_horizon.mode is Mode.HARD
-    off_active = rules.min_consecutive_days_off.active
-    off_hard = off_active and rules.min_consecutive_days_off.mode is Mode.HARD
+    off_hard = rules.min_consecutive_days_off.mode is Mode.HARD
     min_on_hard = rules.min_consecutive_days.mode is Mode.HARD
     weekends: dict[int, set[int]] = defaultdict(set)
     out: list[tuple[int, int]] = []
@@ -96,10 +95,11 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
     def ends_short_rest(w: int, day: int) -> bool:
         """Whether working ``day`` ends a run of days off shorter than w's minimum.
 
-        Earlier days are settled: shifts are filled in time order.
+        Earlier days are settled: shifts are filled in time order. The limit
+        is None when the rule is off.
         """
         short = data.limits[w].min_consecutive_days_off
-        if not (off_active and short and short > 1) or day - 1 in days[w]:
+        if not (short and short > 1) or day - 1 in days[w]:
             return False
         gap = 1
         while gap < short and day - 1 - gap >= 0 and day - 1 - gap not in days[w]:
