@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import scaling
 
 import optimizer.solver as solver_module
 from optimizer.data import ProblemData
@@ -109,8 +110,6 @@ def test_no_maximum_is_taken_over_a_long_sum() -> None:
     # a max over every assignment of an agency (2 s once the sum became a
     # variable). Deviations and penalties stay maxima over short expressions:
     # here none longer than one worker's shifts in a week.
-    import scaling
-
     data = ProblemData(scaling.program(8, 4))
     m = build_model(data)
     week = 7 * max(len(day) for day in data.shifts_by_day)
