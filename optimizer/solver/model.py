@@ -110,11 +110,15 @@ class Model:
             self._work[key] = v
         return self._work[key]
 
+    def most_minutes(self, w: int) -> int:
+        """Minutes worker w would work in every shift open to them (an upper bound)."""
+        return sum(self.data.minutes[s] for s in self.x[w])
+
     def minutes_worked(self, w: int) -> cp_model.IntVar:
         """Minutes worker w works over the horizon (one variable, shared by the terms)."""
         if w not in self._minutes:
             xs = self.x[w]
-            v = self.cp.new_int_var(0, sum(self.data.minutes[s] for s in xs), f"minutes_{w}")
+            v = self.cp.new_int_var(0, self.most_minutes(w), f"minutes_{w}")
             self.cp.add(v == sum(self.data.minutes[s] * x for s, x in xs.items()))
             self._minutes[w] = v
         return self._minutes[w]
@@ -426,14 +430,15 @@ def add_forbidden_successions(m: Model) -> None:
 
 def add_total_hours(m: Model) -> None:
     """Total worked minutes within the worker's min/max over the horizon."""
-    for w, xs in enumerate(m.x):
+    for w in range(len(m.x)):
         lim = m.data.limits[w]
-        expr = sum(m.data.minutes[s] * v for s, v in xs.items())
-        top = sum(m.data.minutes[s] for s in xs)
+        top = m.most_minutes(w)
         if lim.max_total_minutes is not None and top > lim.max_total_minutes:
-            m.limit("total_hours", f"totalmax_{w}", expr, lim.max_total_minutes, top, unit=60)
+            total = m.minutes_worked(w)
+            m.limit("total_hours", f"totalmax_{w}", total, lim.max_total_minutes, top, unit=60)
         if lim.min_total_minutes:
-            m.at_least("total_hours", f"totalmin_{w}", expr, lim.min_total_minutes, unit=60)
+            total = m.minutes_worked(w)
+            m.at_least("total_hours", f"totalmin_{w}", total, lim.min_total_minutes, unit=60)
 
 
 def add_max_shifts_of_type(m: Model) -> None:
@@ -476,7 +481,7 @@ def add_fairness(m: Model) -> None:
     for w in data.fair_workers:
         xs = m.x[w]
         if wt.fairness_hours:
-            top = sum(data.minutes[s] for s in xs)
+            top = m.most_minutes(w)
             target = 60 * data.fair_share(w, data.required_minutes, unit=60)
             dev = m.deviation(m.minutes_worked(w), target, 60, top, f"fair_h_{w}")
             m.penalize("fairness_hours", wt.fairness_hours, dev)
@@ -503,7 +508,7 @@ def add_agency_share(m: Model) -> None:
         # 80 workers × 13 weeks).
         mine = [w for w in range(len(m.x)) if data.workers[w].agency == a.id]
         expr = sum(m.minutes_worked(w) for w in mine)
-        top = sum(data.minutes[s] for w in mine for s in m.x[w])
+        top = sum(m.most_minutes(w) for w in mine)
         target = 60 * agency_target_hours(data, a.target_share)
         dev = m.deviation(expr, target, 60, top, f"share_{a.id}")
         m.penalize("agency_share", weight, dev)
