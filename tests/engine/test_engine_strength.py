@@ -118,26 +118,3 @@ def test_no_maximum_is_taken_over_a_long_sum() -> None:
     ]
     assert lengths and max(lengths) <= week
     assert m.terms["agency_share"] and m.terms["fairness_hours"]
-
-
-def test_each_workers_total_is_summed_once() -> None:
-    # Total hours, fair hours and the agency share all read one variable per
-    # worker: the sum over a worker's whole horizon appears in one constraint,
-    # not once per rule (presolve time grew with every copy).
-    program = scaling.program(8, 4)
-    workers = [
-        w.model_copy(update={"max_total_hours": 120, "min_total_hours": 20})
-        for w in program.workers
-    ]
-    program = program.model_copy(update={"workers": workers})
-    data = ProblemData(program)
-    m = build_model(data)
-    assert m.terms["agency_share"] and m.terms["fairness_hours"]
-    for w, xs in enumerate(m.x):
-        mine = {v.index for v in xs.values()}
-        whole = [
-            c
-            for c in m.cp.proto.constraints
-            if c.has_linear() and len(mine & set(c.linear.vars)) == len(mine)
-        ]
-        assert len(whole) == 1, f"worker {w}: {len(whole)} sums over every assignment"
