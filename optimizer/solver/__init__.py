@@ -36,6 +36,7 @@ from optimizer.explain import unfilled_slots
 from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad, relative_gap
 from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
+from optimizer.solver.lagrange import BackgroundLagrangian
 from optimizer.solver.lns import Incumbent, Neighbourhoods, improve, solve_block
 from optimizer.solver.model import Model, build_model
 from optimizer.solver.params import configure
@@ -288,6 +289,7 @@ def _improve(
     log: bool,
     whole: bool,
     relaxation: BackgroundRelaxation | None = None,
+    lagrangian: BackgroundLagrangian | None = None,
 ) -> tuple[Incumbent, float]:
     """Phase 2: LNS, alternating with CP-SAT on the whole model while its bound is useful.
 
@@ -312,7 +314,10 @@ def _improve(
     for round_ in range(1, 1_000_000):
         if time.perf_counter() >= deadline - 0.2 or (stop is not None and stop.is_set()):
             break
-        floor = relaxation.bound if relaxation is not None else 0.0
+        floor = max(
+            relaxation.bound if relaxation is not None else 0.0,
+            lagrangian.bound if lagrangian is not None else 0.0,
+        )
         if incumbent.objective <= max(bound, floor) + 1e-9:
             break
         gap = relative_gap(incumbent.objective, bound)
@@ -374,6 +379,29 @@ def _relaxation(
     if budget <= 0:
         return None
     return BackgroundRelaxation(m.cp.clone().proto, budget)
+
+
+def _lagrangian(
+    data: ProblemData, callback: _Callback, objective: float, bound: float, deadline: float
+) -> BackgroundLagrangian | None:
+    """The Lagrangian bound, started in the background, when CP-SAT's own bound is weak.
+
+    Where the cost is mostly each worker's own rules (minimum runs, weekly
+    minimums, preferences) the LP relaxation is weak and the Lagrangian bound
+    over whole schedules much stronger (40 workers × 13 weeks: 3668 against
+    about 5650). It runs beside the search until it stops gaining.
+    """
+    if relative_gap(objective, bound) < RELAXATION_GAP:
+        return None
+    budget = deadline - time.perf_counter() - 0.5
+    if budget <= 0:
+        return None
+
+    def upper() -> float:
+        # the best roster so far (the history only ever improves)
+        return min(objective, callback.history[-1].objective) if callback.history else objective
+
+    return BackgroundLagrangian(data, upper, budget)
 
 
 def _hint_solution(m: Model, solver: cp_model.CpSolver) -> None:
@@ -462,6 +490,7 @@ def solve(
         status = SolveStatus.FEASIBLE
     if incumbent is not None and status is SolveStatus.FEASIBLE:
         relaxation = _relaxation(m, incumbent.objective, bound, deadline)
+        lagrangian = _lagrangian(data, callback, incumbent.objective, bound, deadline)
         # Phase 2: large-neighbourhood search over workers and days.
         incumbent, bound = _improve(
             m,
@@ -475,7 +504,11 @@ def solve(
             log,
             whole,
             relaxation,
+            lagrangian,
         )
+        if lagrangian is not None:
+            lagrangian.cancel()
+            bound = max(bound, lagrangian.bound)
         if relaxation is not None:
             # The LP's time ends before the deadline; wait for it unless the
             # roster is proven optimal already or a stop was requested.

@@ -1,0 +1,385 @@
+"""Column generation: a lower bound from every worker's whole schedules.
+
+The CP-SAT model's LP relaxation lets each worker take fractions of shifts
+that no schedule could combine: half of a day shift here and half there
+escapes a soft minimum run, a wanted day is "half worked" for free. On the
+synthetic 24/7 programmes of the scaling benchmark that LP is far below every
+roster found. The *master* LP here chooses, for each worker, a convex
+combination of whole schedules that keep every hard rule (each with its exact
+cost); coverage, fairness and agency share stay linear in the master. Its
+optimum is the bound of a Dantzig–Wolfe decomposition with one block per
+worker: never weaker than the model's LP relaxation, and much stronger where
+per-worker rules make the cost.
+
+New schedules come from :class:`~optimizer.solver.pricing.Pricer`, an exact
+dynamic programme: given the master's duals it returns each worker's
+schedule of least reduced cost. Because pricing is exact, every round gives a
+valid bound even before the master converges (the Lagrangian bound: the
+master's value plus each worker's least reduced cost), so the loop can stop
+at any time with a bound that holds.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from optimizer.check import agency_target_hours
+from optimizer.data import ProblemData
+from optimizer.solver.pricing import Pricer, Schedule
+
+#: Reduced costs above −EPSILON are treated as zero (GLOP's tolerances are ~1e-7).
+EPSILON = 1e-6
+
+#: Slack taken off the Lagrangian bound before rounding it up to an integer.
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class ColumnGenerationResult:
+    """What column generation established."""
+
+    #: Best lower bound on the objective of any roster (an integer; None if
+    #: no round gave a finite one).
+    bound: int | None
+    #: The master LP's value when it stopped (the bound if it converged).
+    master: float
+    converged: bool
+    rounds: int
+    columns: int
+    seconds: float
+
+
+class _Master:
+    """The restricted master LP over the schedules found so far.
+
+    Rows other than the workers' convexity rows are *coupling* rows; their
+    duals, as one vector, price shifts for the pricing programme.
+    """
+
+    def __init__(self, data: ProblemData) -> None:
+        self.data = data
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        if lp is None:  # pragma: no cover - GLOP ships with OR-Tools
+            raise RuntimeError("GLOP is not available")
+        self.lp = lp
+        self.inf = lp.infinity()
+        self.convexity = [lp.Constraint(1.0, 1.0, f"one_{w}") for w in range(len(data.workers))]
+        self.rows: list[pywraplp.Constraint] = []
+        self.rhs: list[float] = []
+        # (shift, row, coefficient) of a schedule that works the shift
+        shift_terms: list[tuple[int, int, float]] = []
+        weights = data.scenario.weights
+        for i, s in enumerate(data.shifts):
+            if s.max is not None:
+                # Over the maximum at a price instead of never: still a relaxation
+                # (a roster never pays it), and it bounds the row's dual, which
+                # otherwise swings without limit between rounds.
+                r = self._row(-self.inf, float(s.max), f"max_{i}", max(s.under_weight, 1))
+                shift_terms.append((i, r, 1.0))
+            under, below, over = s.under_weight, weights.below_target, s.over_weight
+            gap = max(0, s.target - s.required)
+            if (under and s.required) or (below and gap):
+                # y ≥ U·(req − n) + B·gap (exact below req when U ≥ B) and
+                # y ≥ min(U, B)·(target − n): both under the true penalty.
+                y = lp.NumVar(0.0, self.inf, f"short_{i}")
+                lp.Objective().SetCoefficient(y, 1.0)
+                if under and s.required:
+                    const = under * s.required + (below * gap if under >= below else 0)
+                    r = self._row(float(const), self.inf, f"under_{i}")
+                    self.rows[r].SetCoefficient(y, 1.0)
+                    shift_terms.append((i, r, float(under)))
+                slope = min(under, below)
+                if slope and gap:
+                    r = self._row(float(slope * s.target), self.inf, f"below_{i}")
+                    self.rows[r].SetCoefficient(y, 1.0)
+                    shift_terms.append((i, r, float(slope)))
+            if over:
+                z = lp.NumVar(0.0, self.inf, f"over_{i}")
+                lp.Objective().SetCoefficient(z, 1.0)
+                r = self._row(float(-over * s.target), self.inf, f"over_{i}")
+                self.rows[r].SetCoefficient(z, 1.0)
+                shift_terms.append((i, r, float(-over)))
+        self.shift_terms = shift_terms
+        self._shift = np.array([t[0] for t in shift_terms], dtype=np.int64)
+        self._row_of = np.array([t[1] for t in shift_terms], dtype=np.int64)
+        self._coef = np.array([t[2] for t in shift_terms], dtype=np.float64)
+        self._by_shift: list[list[tuple[int, float]]] = [[] for _ in data.shifts]
+        for i, r, c in shift_terms:
+            self._by_shift[i].append((r, c))
+        #: per worker: (row, coefficient per minute worked) and per category count
+        self.minute_rows: list[list[tuple[int, float]]] = [[] for _ in data.workers]
+        self.category_rows: list[list[tuple[int, str, float]]] = [[] for _ in data.workers]
+        self._fairness()
+        self._agency_share()
+        lp.Objective().SetMinimization()
+        self.columns: list[tuple[pywraplp.Variable, Schedule]] = []
+        self._minutes = np.asarray(data.minutes, dtype=np.float64)
+        self._in_category = {
+            c: np.fromiter((c in cats for cats in data.categories), dtype=np.float64)
+            for c in data.required_by_category
+        }
+
+    def _row(self, lower: float, upper: float, name: str, slack_cost: float = 0.0) -> int:
+        row = self.lp.Constraint(lower, upper, name)
+        if slack_cost:
+            slack = self.lp.NumVar(0.0, self.inf, f"{name}_slack")
+            self.lp.Objective().SetCoefficient(slack, slack_cost)
+            row.SetCoefficient(slack, -1.0)
+        self.rows.append(row)
+        self.rhs.append(lower if lower > -self.inf else upper)
+        return len(self.rows) - 1
+
+    def _absolute(self, name: str, weight: float, target: float, scale: float) -> tuple[int, int]:
+        """Rows for ``weight × |value − target| / scale``; a schedule adds ∓value."""
+        v = self.lp.NumVar(0.0, self.inf, name)
+        self.lp.Objective().SetCoefficient(v, weight)
+        up = self._row(-target, self.inf, f"{name}_up")  # scale·v − value ≥ −target
+        self.rows[up].SetCoefficient(v, scale)
+        down = self._row(target, self.inf, f"{name}_down")  # scale·v + value ≥ target
+        self.rows[down].SetCoefficient(v, scale)
+        return up, down
+
+    def _fairness(self) -> None:
+        data = self.data
+        wt = data.scenario.weights
+        if len(data.fair_workers) < 2:
+            return
+        for w in data.fair_workers:
+            if wt.fairness_hours:
+                target = data.fair_share(w, data.required_minutes, unit=60)
+                up, down = self._absolute(f"fair_h_{w}", wt.fairness_hours, target, 1.0)
+                self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
+            if wt.fairness_unsocial:
+                for category, required in data.required_by_category.items():
+                    share = data.fair_share(w, required)
+                    up, down = self._absolute(
+                        f"fair_{category}_{w}", wt.fairness_unsocial, share, 1.0
+                    )
+                    self.category_rows[w] += [(up, category, -1.0), (down, category, 1.0)]
+
+    def _agency_share(self) -> None:
+        data = self.data
+        weight = data.scenario.weights.agency_share
+        if not weight:
+            return
+        for a in data.scenario.agencies:
+            if a.target_share is None:
+                continue
+            target = agency_target_hours(data, a.target_share)
+            up, down = self._absolute(f"agency_{a.id}", weight, target, 1.0)
+            for w, worker in enumerate(data.workers):
+                if worker.agency == a.id:
+                    self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
+
+    def coefficients(self, column: Schedule) -> dict[int, float]:
+        """A schedule's coefficient in each coupling row it touches."""
+        data = self.data
+        coef: dict[int, float] = {}
+        for s in column.shifts:
+            for r, c in self._by_shift[s]:
+                coef[r] = coef.get(r, 0.0) + c
+        minutes = sum(data.minutes[s] for s in column.shifts)
+        for r, c in self.minute_rows[column.worker]:
+            coef[r] = coef.get(r, 0.0) + c * minutes
+        for r, category, c in self.category_rows[column.worker]:
+            count = sum(category in data.categories[s] for s in column.shifts)
+            coef[r] = coef.get(r, 0.0) + c * count
+        return coef
+
+    def add(self, column: Schedule) -> None:
+        """Add a schedule as a column of the master."""
+        lp = self.lp
+        var = lp.NumVar(0.0, self.inf, f"c{len(self.columns)}")
+        lp.Objective().SetCoefficient(var, float(column.cost))
+        self.convexity[column.worker].SetCoefficient(var, 1.0)
+        for r, c in self.coefficients(column).items():
+            if c:
+                self.rows[r].SetCoefficient(var, c)
+        self.columns.append((var, column))
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """Solve the master: its optimum, the coupling duals and the convexity duals."""
+        status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError(f"master LP not solved to optimality (status {status})")
+        duals = np.fromiter((r.dual_value() for r in self.rows), np.float64, len(self.rows))
+        mu = np.fromiter((r.dual_value() for r in self.convexity), np.float64, len(self.convexity))
+        return float(self.lp.Objective().Value()), duals, mu
+
+    def prices(self, duals: np.ndarray) -> list[np.ndarray]:
+        """Each worker's price for each shift under coupling duals ``duals``."""
+        shared = -np.bincount(
+            self._shift, weights=self._coef * duals[self._row_of], minlength=len(self.data.shifts)
+        )
+        out = []
+        for w in range(len(self.data.workers)):
+            price = shared
+            per_minute = -sum(c * duals[r] for r, c in self.minute_rows[w])
+            if per_minute:
+                price = price + per_minute * self._minutes
+            for r, category, c in self.category_rows[w]:
+                if duals[r]:
+                    price = price - c * duals[r] * self._in_category[category]
+            out.append(price)
+        return out
+
+    def lagrangian(self, duals: np.ndarray, least: Sequence[float]) -> float:
+        """The Lagrangian bound at ``duals`` given each worker's least priced cost."""
+        return float(np.dot(self.rhs, duals)) + float(sum(least))
+
+
+#: Wentges smoothing: pricing uses this share of the duals that gave the best
+#: bound so far plus the rest of the master's current duals. Rostering masters
+#: are highly degenerate and their duals jump between rounds; smoothing keeps
+#: the pricing near the best point found.
+SMOOTHING = 0.7
+
+
+def column_generation(
+    data: ProblemData,
+    columns: Sequence[Schedule],
+    time_limit: float,
+    *,
+    pricer: Pricer | None = None,
+    stop: threading.Event | None = None,
+    target: Callable[[], float] | None = None,
+    floor: Callable[[], float] | None = None,
+    patience: float | None = None,
+    on_bound: Callable[[int], None] | None = None,
+    smoothing: float = SMOOTHING,
+    watch: Callable[[pywraplp.Solver], None] | None = None,
+) -> ColumnGenerationResult:
+    """Lower-bound the scenario's objective by column generation.
+
+    The master starts from ``columns``, at least one schedule per worker that
+    keeps every hard rule (see :func:`first_columns`); it is feasible from the
+    first round because a shift's maximum may be passed at a price. Stops when
+    no schedule has a negative reduced cost (the master's optimum is then the
+    bound), at ``time_limit`` seconds, when ``stop`` is set, once the bound
+    reaches ``target()`` (the best roster's objective), or when after
+    ``patience`` seconds its bound is still under ``floor()`` (a bound known
+    otherwise). ``on_bound`` hears every improved bound; ``watch`` is given
+    each master LP as it is stated, so that another thread may interrupt it
+    (``InterruptSolve``) after setting ``stop``.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit
+    pricer = pricer or Pricer(data)
+    master = _Master(data)
+    for column in columns:
+        master.add(column)
+    best = -math.inf
+    center: np.ndarray | None = None
+    rounds = 0
+    converged = False
+    value = math.inf
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    def solved() -> tuple[float, np.ndarray, np.ndarray] | None:
+        nonlocal master
+        if watch is not None:
+            watch(master.lp)
+        try:
+            return master.solve()
+        except RuntimeError:
+            if stopped():
+                return None
+        # GLOP's incremental simplex can fail after many added columns: state
+        # the master afresh with every column and solve that.
+        restated = _Master(data)
+        for _, column in master.columns:
+            restated.add(column)
+        master = restated
+        if watch is not None:
+            watch(master.lp)
+        try:
+            return master.solve()
+        except RuntimeError:
+            if stopped():
+                return None
+            raise
+
+    workers = range(len(data.workers))
+    while True:
+        got = solved()
+        if got is None:
+            break
+        value, duals, mu = got
+        rounds += 1
+        alpha = smoothing if center is not None else 0.0
+        fresh: list[Schedule] = []
+        while True:
+            point = duals if center is None else alpha * center + (1 - alpha) * duals
+            prices = master.prices(point)
+            found = []
+            for w in workers:
+                if stopped():
+                    break
+                found.append(pricer.best(w, prices[w]))
+            if len(found) < len(workers) or not all(math.isfinite(v) for v, _ in found):
+                break  # stopped, or some worker has no schedule keeping the hard rules
+            bound = master.lagrangian(point, [v for v, _ in found])
+            if bound > best:
+                best, center = bound, point
+                if on_bound is not None and math.isfinite(best):
+                    on_bound(_round_up(best))
+            # keep the schedules that improve the master at its own duals
+            fresh = []
+            for w, (_, column) in enumerate(found):
+                coef = master.coefficients(column)
+                reduced = column.cost - sum(c * duals[r] for r, c in coef.items()) - mu[w]
+                if reduced < -EPSILON:
+                    fresh.append(column)
+            if fresh or alpha == 0.0:
+                break
+            alpha = 0.0  # a mispricing: price at the master's own duals
+        complete = len(found) == len(workers) and all(math.isfinite(v) for v, _ in found)
+        if not complete:
+            break
+        if not fresh:
+            converged = True
+            if value > best:
+                best = value
+                if on_bound is not None:
+                    on_bound(_round_up(best))
+            break
+        if stopped():
+            break
+        for column in fresh:
+            master.add(column)
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+        if target is not None and _round_up(best) >= target():
+            break
+        late = patience is not None and now - started >= patience
+        if late and floor is not None and best < floor():
+            break  # not helping: another bound is higher
+    return ColumnGenerationResult(
+        bound=_round_up(best) if math.isfinite(best) else None,
+        master=value,
+        converged=converged,
+        rounds=rounds,
+        columns=len(master.columns),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def first_columns(data: ProblemData, pricer: Pricer) -> list[Schedule]:
+    """Each worker's cheapest schedule on its own terms (no prices): a start for the master."""
+    zero = np.zeros(len(data.shifts))
+    return [pricer.best(w, zero)[1] for w in range(len(data.workers))]
+
+
+def _round_up(value: float) -> int:
+    """A bound on an integer objective: ``value`` less a tolerance, rounded up."""
+    return math.ceil(value - TOLERANCE * max(1.0, abs(value)))

@@ -1,0 +1,596 @@
+"""One worker's cheapest schedule under given shift prices: an exact dynamic programme.
+
+Column generation (:mod:`optimizer.solver.colgen`) needs, for each worker, the
+schedule of least *reduced cost*: the worker's own objective terms (soft
+rules broken, preferences) plus a price per shift that the master LP's duals
+set. Every per-worker rule of the scenario model is a rule over a sequence of
+days, so the cheapest schedule is a shortest path through the days whose state
+holds what the rules need to remember: yesterday's shift (rest, successions),
+the current run of working days or days off and whether it began on the
+first day (run lengths, boundary exemptions), this week's minutes and shifts,
+the recent weekends worked, and horizon totals (hours, weekends, shifts of a
+capped type). States that agree on all of these are merged, so the programme
+is exact — it returns the cheapest schedule, not a good one — and its size
+depends on the rules, not on the prices.
+
+The checker (:mod:`optimizer.check`) is the specification: for every
+schedule the programme can return, its cost equals the checker's penalties
+for that worker, and a hard rule is never broken (tests compare the two, and
+compare the programme with brute force on small horizons).
+
+The day-to-day transitions depend only on the day's *shape* (its shifts'
+lengths and types, which shifts conflict with yesterday's, where the day sits
+in its week and weekend) and on the states reaching it, so they are compiled
+once per shape and state set and shared across days and workers with the
+same limits: a 13-week horizon has a handful of day shapes. Pricing is then
+a few NumPy operations per day.
+
+Scenarios the programme cannot state exactly raise :class:`Unsupported`:
+more than one shift a day allowed, or two shifts more than a day apart that
+conflict (overlap or too little rest).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.data import Limits, ProblemData
+from optimizer.scenario import Mode, Rule
+
+#: A state of the programme (see :class:`_Step`); tuples merge by equality.
+State = tuple[int, ...]
+
+
+class Unsupported(ValueError):
+    """The scenario has a rule the dynamic programme does not state exactly."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A worker's schedule: shift indices and the worker's own objective terms."""
+
+    worker: int
+    shifts: tuple[int, ...]
+    cost: int
+
+
+def _ceil_hours(minutes: int) -> int:
+    return math.ceil(minutes / 60) if minutes > 0 else 0
+
+
+@dataclass(frozen=True)
+class _Penalty:
+    """How a rule is enforced for the programme: pruned (hard) or weighted (soft)."""
+
+    active: bool
+    hard: bool
+    weight: int
+
+    @staticmethod
+    def of(rule: Rule, value: object) -> _Penalty:
+        on = value is not None and rule.mode is not Mode.OFF
+        return _Penalty(on, rule.mode is Mode.HARD, rule.weight)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """A worker's limits with each rule's enforcement: the key of a compiled programme.
+
+    A limit whose rule does not apply is 0 (its penalty is inactive).
+    """
+
+    max_week_minutes: int
+    min_week_minutes: int
+    max_shifts_week: int
+    max_consecutive: int
+    min_consecutive: int
+    min_days_off: int
+    weekends_window_max: int
+    weekends_horizon_max: int
+    max_total_minutes: int
+    min_total_minutes: int
+    window_weeks: int
+    max_week: _Penalty
+    min_week: _Penalty
+    max_shifts: _Penalty
+    max_run: _Penalty
+    min_run: _Penalty
+    min_off: _Penalty
+    run_exempt: bool
+    off_exempt: bool
+    weekends: _Penalty
+    weekends_horizon: _Penalty
+    max_total: _Penalty
+    min_total: _Penalty
+    types: _Penalty
+    caps: tuple[tuple[str, int], ...]
+
+
+def _rules(data: ProblemData, lim: Limits) -> _Rules:
+    r = data.scenario.rules
+    caps = tuple(sorted(lim.max_shifts_of.items()))
+    return _Rules(
+        max_week_minutes=lim.max_week_minutes or 0,
+        min_week_minutes=lim.min_week_minutes or 0,
+        max_shifts_week=lim.max_shifts_week or 0,
+        max_consecutive=lim.max_consecutive_days or 0,
+        min_consecutive=lim.min_consecutive_days or 0,
+        min_days_off=lim.min_consecutive_days_off or 0,
+        weekends_window_max=lim.max_weekends_window or 0,
+        weekends_horizon_max=lim.max_weekends_horizon or 0,
+        max_total_minutes=lim.max_total_minutes or 0,
+        min_total_minutes=lim.min_total_minutes or 0,
+        window_weeks=r.max_weekends.window_weeks,
+        max_week=_Penalty.of(r.max_hours_per_week, lim.max_week_minutes),
+        min_week=_Penalty.of(r.min_hours_per_week, lim.min_week_minutes or None),
+        max_shifts=_Penalty.of(r.max_shifts_per_week, lim.max_shifts_week),
+        max_run=_Penalty.of(r.max_consecutive_days, lim.max_consecutive_days),
+        min_run=_Penalty.of(r.min_consecutive_days, lim.min_consecutive_days or None),
+        min_off=_Penalty.of(r.min_consecutive_days_off, lim.min_consecutive_days_off or None),
+        run_exempt=r.min_consecutive_days.boundary == "exempt",
+        off_exempt=r.min_consecutive_days_off.boundary == "exempt",
+        weekends=_Penalty.of(r.max_weekends, lim.max_weekends_window),
+        weekends_horizon=_Penalty.of(r.max_weekends_in_horizon, lim.max_weekends_horizon),
+        max_total=_Penalty.of(r.total_hours, lim.max_total_minutes),
+        min_total=_Penalty.of(r.total_hours, lim.min_total_minutes or None),
+        types=_Penalty.of(r.max_shifts_of_type, caps or None),
+        caps=caps,
+    )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a day's transitions depend on (prices aside).
+
+    ``options``: (minutes, coverage id) of each shift the worker may take that
+    day, in order; option 0 (not listed) is the day off. ``conflicts``:
+    (yesterday's option, today's option, hard, penalty) for pairs that break
+    rest, overlap or succession rules.
+    """
+
+    options: tuple[tuple[int, str], ...]
+    conflicts: tuple[tuple[int, int, bool, int], ...]
+    week_end: bool
+    week_full: bool
+    weekend_day: bool
+    #: Lengths of the rolling weekend windows that end with this day's weekend,
+    #: when this is its last day in the horizon; None otherwise.
+    windows: tuple[int, ...] | None
+    first: bool
+    last: bool
+
+
+@dataclass
+class _Step:
+    """Compiled transitions of one day: from state, option, fixed cost, to state.
+
+    Transitions are sorted by their target so that a day's best costs are one
+    ``np.minimum.reduceat``; ``starts`` are the segment starts per target.
+    """
+
+    source: np.ndarray
+    option: np.ndarray
+    fixed: np.ndarray
+    starts: np.ndarray
+    target_states: int
+    out: int  # id of the target state list
+
+
+# State fields (all ints; unused fields stay 0):
+PREV, RUN, FIRST, WMIN, WCNT, BITS, CUR, HWK, TOTAL = range(9)
+_TYPES = 9  # counts of capped shift types follow
+
+
+class _Compiler:
+    """Compiles day shapes into transitions for one set of rules (shared by workers)."""
+
+    def __init__(self, rules: _Rules, track_prev: bool) -> None:
+        self.r = rules
+        self.track_prev = track_prev
+        self.cap_index = {cov: i for i, (cov, _) in enumerate(rules.caps)}
+        self.state_lists: list[tuple[State, ...]] = []
+        self._list_id: dict[tuple[State, ...], int] = {}
+        self._steps: dict[tuple[_Shape, int], _Step] = {}
+        r = rules
+        self.run_cap = max(
+            r.max_consecutive if r.max_run.active else 0,
+            r.min_consecutive if r.min_run.active else 0,
+            1,
+        )
+        self.off_cap = max(r.min_days_off if r.min_off.active else 0, 1)
+        self.track_runs = r.max_run.active or r.min_run.active or r.min_off.active
+
+    def initial(self) -> int:
+        return self.intern((tuple([0] * (_TYPES + len(self.r.caps))),))
+
+    def intern(self, states: tuple[State, ...]) -> int:
+        got = self._list_id.get(states)
+        if got is None:
+            got = self._list_id[states] = len(self.state_lists)
+            self.state_lists.append(states)
+        return got
+
+    def step(self, shape: _Shape, list_id: int, deadline: float | None = None) -> _Step:
+        """The transitions of a day of ``shape`` from state list ``list_id`` (compiled once).
+
+        Raises :class:`Unsupported` if compiling runs past ``deadline``.
+        """
+        key = (shape, list_id)
+        got = self._steps.get(key)
+        if got is None:
+            got = self._steps[key] = self._compile(shape, list_id, deadline)
+        return got
+
+    def _compile(self, shape: _Shape, list_id: int, deadline: float | None) -> _Step:
+        states = self.state_lists[list_id]
+        conflict = {(a, b): (hard, pen) for a, b, hard, pen in shape.conflicts}
+        found: dict[State, int] = {}
+        rows: list[tuple[int, int, int, int]] = []  # (target, source, option, cost)
+        for i, state in enumerate(states):
+            if deadline is not None and i % 256 == 255 and time.perf_counter() > deadline:
+                raise Unsupported("the dynamic programme ran out of time to compile")
+            for j in range(len(shape.options) + 1):
+                moved = self._move(state, j, shape, conflict)
+                if moved is None:
+                    continue
+                nxt, cost = moved
+                t = found.setdefault(nxt, len(found))
+                rows.append((t, i, j, cost))
+        rows.sort()
+        target = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        step = _Step(
+            source=np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows)),
+            option=np.fromiter((row[2] for row in rows), dtype=np.int64, count=len(rows)),
+            fixed=np.fromiter((row[3] for row in rows), dtype=np.float64, count=len(rows)),
+            starts=np.searchsorted(target, np.arange(len(found))),
+            target_states=len(found),
+            out=self.intern(tuple(found)),
+        )
+        return step
+
+    def _move(
+        self,
+        state: State,
+        j: int,
+        shape: _Shape,
+        conflict: dict[tuple[int, int], tuple[bool, int]],
+    ) -> tuple[State, int] | None:
+        """The state after taking option ``j`` (0 = off) today, and the penalty incurred."""
+        r = self.r
+        s = list(state)
+        cost = 0
+        works = j > 0
+        minutes, cov = shape.options[j - 1] if works else (0, "")
+        # rest, overlap and successions against yesterday's shift
+        if works and s[PREV]:
+            hit = conflict.get((s[PREV], j))
+            if hit is not None:
+                if hit[0]:
+                    return None
+                cost += hit[1]
+        s[PREV] = j if self.track_prev else 0
+        # runs of working days and days off
+        if self.track_runs:
+            run = s[RUN]
+            if works:
+                if run > 0:
+                    if r.max_run.active and run >= r.max_consecutive:
+                        if r.max_run.hard:
+                            return None
+                        cost += r.max_run.weight
+                    s[RUN] = min(run + 1, self.run_cap)
+                else:
+                    if run < 0:
+                        first = r.off_exempt and s[FIRST]
+                        pen = self._short(-run, r.min_off, r.min_days_off, first)
+                        if pen is None:
+                            return None
+                        cost += pen
+                        s[FIRST] = 0
+                    else:
+                        s[FIRST] = 1
+                    s[RUN] = 1
+            else:
+                if run < 0:
+                    s[RUN] = max(run - 1, -self.off_cap)
+                else:
+                    if run > 0:
+                        first = r.run_exempt and s[FIRST]
+                        pen = self._short(run, r.min_run, r.min_consecutive, first)
+                        if pen is None:
+                            return None
+                        cost += pen
+                        s[FIRST] = 0
+                    else:
+                        s[FIRST] = 1
+                    s[RUN] = -1
+        # the week's minutes and shifts
+        if works:
+            if r.max_week.active or r.min_week.active:
+                s[WMIN] += minutes
+                if r.max_week.active and r.max_week.hard and s[WMIN] > r.max_week_minutes:
+                    return None
+                if not r.max_week.active:
+                    # only the minimum is tested: minutes above it are all alike
+                    s[WMIN] = min(s[WMIN], r.min_week_minutes)
+            if r.max_shifts.active:
+                s[WCNT] += 1
+                if r.max_shifts.hard and s[WCNT] > r.max_shifts_week:
+                    return None
+            if r.max_total.active or r.min_total.active:
+                s[TOTAL] += minutes
+                if r.max_total.active and r.max_total.hard and s[TOTAL] > r.max_total_minutes:
+                    return None
+                if not r.max_total.active:
+                    s[TOTAL] = min(s[TOTAL], r.min_total_minutes)
+            k = self.cap_index.get(cov)
+            if k is not None and r.types.active:
+                cap = r.caps[k][1]
+                if s[_TYPES + k] >= cap:
+                    if r.types.hard:
+                        return None
+                    cost += r.types.weight
+                else:
+                    s[_TYPES + k] += 1
+            if shape.weekend_day:
+                s[CUR] = 1
+        # end of the week: weekly penalties, then a fresh week
+        if shape.week_end:
+            if r.max_week.active and not r.max_week.hard:
+                cost += r.max_week.weight * _ceil_hours(s[WMIN] - r.max_week_minutes)
+            if r.min_week.active and shape.week_full and s[WMIN] < r.min_week_minutes:
+                if r.min_week.hard:
+                    return None
+                cost += r.min_week.weight * _ceil_hours(r.min_week_minutes - s[WMIN])
+            if r.max_shifts.active and not r.max_shifts.hard:
+                cost += r.max_shifts.weight * max(0, s[WCNT] - r.max_shifts_week)
+            s[WMIN] = s[WCNT] = 0
+        # end of a weekend: rolling windows and the horizon count
+        if shape.windows is not None:
+            worked = s[CUR]
+            if r.weekends.active:
+                size = r.window_weeks
+                for length in shape.windows:
+                    n = worked + bin(s[BITS] & ((1 << (length - 1)) - 1)).count("1")
+                    if n > r.weekends_window_max:
+                        if r.weekends.hard:
+                            return None
+                        cost += r.weekends.weight * (n - r.weekends_window_max)
+                s[BITS] = ((s[BITS] << 1) | worked) & ((1 << (size - 1)) - 1)
+            if r.weekends_horizon.active and worked:
+                if s[HWK] >= r.weekends_horizon_max:
+                    if r.weekends_horizon.hard:
+                        return None
+                    cost += r.weekends_horizon.weight
+                else:
+                    s[HWK] += 1
+            s[CUR] = 0
+        # end of the horizon: the last run (unless exempt) and horizon totals
+        if shape.last:
+            run = s[RUN]
+            if run > 0 and not r.run_exempt:
+                pen = self._short(run, r.min_run, r.min_consecutive, False)
+                if pen is None:
+                    return None
+                cost += pen
+            if run < 0 and not r.off_exempt:
+                pen = self._short(-run, r.min_off, r.min_days_off, False)
+                if pen is None:
+                    return None
+                cost += pen
+            if r.max_total.active and not r.max_total.hard:
+                cost += r.max_total.weight * _ceil_hours(s[TOTAL] - r.max_total_minutes)
+            if r.min_total.active and s[TOTAL] < r.min_total_minutes:
+                if r.min_total.hard:
+                    return None
+                cost += r.min_total.weight * _ceil_hours(r.min_total_minutes - s[TOTAL])
+            s = [0] * len(s)
+        return tuple(s), cost
+
+    @staticmethod
+    def _short(length: int, rule: _Penalty, minimum: int, exempt: int) -> int | None:
+        """Penalty for a finished run of ``length`` against a minimum (None: forbidden)."""
+        if not rule.active or exempt or length >= minimum:
+            return 0
+        if rule.hard:
+            return None
+        return rule.weight * (minimum - length)
+
+
+class Pricer:
+    """Exact cheapest schedules for every worker of a scenario.
+
+    ``best(w, prices)`` returns the schedule of worker ``w`` minimising its own
+    objective terms plus ``prices[s]`` for each shift ``s`` it works, with that
+    minimum. Raises :class:`Unsupported` at construction for scenarios the
+    programme cannot state exactly, or when compiling it takes longer than
+    ``budget`` seconds (horizon totals such as total hours multiply its
+    states: the larger benchmark instances take minutes).
+    """
+
+    def __init__(self, data: ProblemData, budget: float | None = None) -> None:
+        self.data = data
+        self._deadline = None if budget is None else time.perf_counter() + budget
+        rules = data.scenario.rules
+        if rules.one_shift_per_day.mode is not Mode.HARD:
+            raise Unsupported("the dynamic programme needs one shift per day as a hard rule")
+        self._conflicts = self._pair_conflicts()
+        track_prev = bool(self._conflicts)
+        self._compilers: dict[_Rules, _Compiler] = {}
+        self.workers: list[tuple[_Compiler, list[_Step], list[list[int]], list[np.ndarray]]] = []
+        for w in range(len(data.workers)):
+            key = _rules(data, data.limits[w])
+            comp = self._compilers.get(key)
+            if comp is None:
+                comp = self._compilers[key] = _Compiler(key, track_prev)
+            self.workers.append(self._build(w, comp))
+
+    # -- construction ----------------------------------------------------------
+
+    def _pair_conflicts(self) -> dict[tuple[int, int], tuple[bool, int]]:
+        """(a, b) → (hard, penalty) for shifts on consecutive days that may not follow."""
+        data = self.data
+        rules = data.scenario.rules
+        rest_rule = rules.min_rest_hours
+        rest = (
+            round(rest_rule.value * 60)
+            if rest_rule.mode is not Mode.OFF and rest_rule.value is not None
+            else 0
+        )
+        succ = rules.forbidden_successions
+        pairs = {(p.first, p.then) for p in succ.pairs} if succ.mode is not Mode.OFF else set()
+        out: dict[tuple[int, int], tuple[bool, int]] = {}
+        by_day = data.shifts_by_day
+        for d in range(data.num_days - 1):
+            for a in by_day[d]:
+                sa = data.shifts[a]
+                for gap_days in (1, 2):
+                    if d + gap_days >= data.num_days:
+                        break
+                    for b in by_day[d + gap_days]:
+                        sb = data.shifts[b]
+                        gap = int((sb.start - sa.end).total_seconds() // 60)
+                        hard, pen = False, 0
+                        if gap < 0:
+                            hard = True
+                        elif gap < rest:
+                            if rest_rule.mode is Mode.HARD:
+                                hard = True
+                            else:
+                                pen += rest_rule.weight
+                        if gap_days == 1 and (sa.coverage_id, sb.coverage_id) in pairs:
+                            if succ.mode is Mode.HARD:
+                                hard = True
+                            else:
+                                pen += succ.weight
+                        if not hard and not pen:
+                            continue
+                        if gap_days == 2:
+                            raise Unsupported(f"shifts {sa.id} and {sb.id} conflict two days apart")
+                        out[(a, b)] = (hard, pen)
+        return out
+
+    def _build(
+        self, w: int, comp: _Compiler
+    ) -> tuple[_Compiler, list[_Step], list[list[int]], list[np.ndarray]]:
+        """Compile worker ``w``'s days; return its steps, options and preference costs."""
+        data = self.data
+        eligible = set(data.eligible[w])
+        full = {d for _, days in data.full_weeks(w) for d in days}
+        week_last = {days[-1] for days in data.weeks.values()}
+        weekend_of = {d: k for k, days in enumerate(data.weekends) for d in days}
+        weekend_last = {days[-1]: k for k, days in enumerate(data.weekends)}
+        ends: dict[int, list[int]] = {}
+        for window in data.weekend_windows():
+            ends.setdefault(window[-1], []).append(len(window))
+        pref = self._preference_costs(w)
+        steps: list[_Step] = []
+        options: list[list[int]] = []
+        local: list[np.ndarray] = []
+        list_id = comp.initial()
+        prev: list[int] = []
+        for d in range(data.num_days):
+            if self._deadline is not None and time.perf_counter() > self._deadline:
+                raise Unsupported("the dynamic programme ran out of time to compile")
+            today = [s for s in data.shifts_by_day[d] if s in eligible]
+            conflicts = tuple(
+                (i + 1, j + 1, *self._conflicts[(a, b)])
+                for i, a in enumerate(prev)
+                for j, b in enumerate(today)
+                if (a, b) in self._conflicts
+            )
+            k = weekend_last.get(d)
+            shape = _Shape(
+                options=tuple((data.minutes[s], data.shifts[s].coverage_id) for s in today),
+                conflicts=conflicts,
+                week_end=d in week_last,
+                week_full=d in full,
+                weekend_day=d in weekend_of,
+                windows=tuple(ends.get(k, ())) if k is not None else None,
+                first=d == 0,
+                last=d == data.num_days - 1,
+            )
+            step = comp.step(shape, list_id, self._deadline)
+            steps.append(step)
+            options.append(today)
+            costs = np.zeros(len(today) + 1)
+            for j, s in enumerate(today):
+                costs[j + 1] = pref.get(s, 0)
+            costs[0] = pref.get(-1 - d, 0)
+            local.append(costs)
+            list_id = step.out
+            prev = today
+        return comp, steps, options, local
+
+    def _preference_costs(self, w: int) -> dict[int, int]:
+        """Preference cost of working shift s (key s) or a day off (key −1 − day)."""
+        data = self.data
+        scale = data.scenario.weights.preferences
+        out: dict[int, int] = {}
+        for slot in data.preference_slots:
+            if slot.worker != w:
+                continue
+            weight = scale * slot.preference.weight
+            day = data.shifts[slot.shifts[0]].day
+            if slot.preference.kind == "want":
+                # paid unless one of the slot's shifts is worked that day
+                hit = set(slot.shifts)
+                for s in data.shifts_by_day[day]:
+                    if s not in hit:
+                        out[s] = out.get(s, 0) + weight
+                out[-1 - day] = out.get(-1 - day, 0) + weight
+            else:
+                for s in slot.shifts:
+                    out[s] = out.get(s, 0) + weight
+        return out
+
+    # -- pricing ---------------------------------------------------------------
+
+    def best(self, w: int, prices: Sequence[float] | np.ndarray) -> tuple[float, Schedule]:
+        """Worker ``w``'s schedule of least (own cost + Σ prices), and that least value.
+
+        ``prices`` is indexed by shift. The schedule's ``cost`` is its own
+        objective terms (without prices).
+        """
+        _, steps, options, local = self.workers[w]
+        price = np.asarray(prices, dtype=np.float64)
+        values = [np.zeros(1)]
+        arcs: list[np.ndarray] = []
+        for d, step in enumerate(steps):
+            if not step.target_states:
+                # no schedule keeps the hard rules to this day
+                return math.inf, Schedule(w, (), 0)
+            arc = local[d].copy()
+            if options[d]:
+                arc[1:] += price[options[d]]
+            arcs.append(arc)
+            cand = values[-1][step.source] + step.fixed + arc[step.option]
+            values.append(np.minimum.reduceat(cand, step.starts))
+        # walk back from the cheapest final state
+        target = int(np.argmin(values[-1]))
+        best = float(values[-1][target])
+        chosen: list[int] = []
+        own = 0.0
+        for d in range(len(steps) - 1, -1, -1):
+            step = steps[d]
+            lo = step.starts[target]
+            hi = step.starts[target + 1] if target + 1 < step.target_states else len(step.source)
+            src = step.source[lo:hi]
+            cand = values[d][src] + step.fixed[lo:hi] + arcs[d][step.option[lo:hi]]
+            k = lo + int(np.argmin(cand))
+            j = int(step.option[k])
+            own += step.fixed[k] + local[d][j]
+            if j:
+                chosen.append(options[d][j - 1])
+            target = int(step.source[k])
+        chosen.reverse()
+        return best, Schedule(w, tuple(chosen), round(own))
+
+    def states(self) -> int:
+        """Compiled state lists (a measure of the programme's size)."""
+        return sum(len(c.state_lists) for c in self._compilers.values())
