@@ -538,24 +538,15 @@ def _fairness(data: ProblemData, by_worker: list[set[int]]) -> tuple[int, int]:
     return wt.fairness_hours * hours, wt.fairness_unsocial * unsocial
 
 
-def agency_target_hours(data: ProblemData, share: float) -> int:
-    """An agency's target: its share of the required hours, in whole hours."""
-    return round(share * data.required_minutes / 60)
-
-
 def agency_share_deviation(data: ProblemData, by_worker: list[set[int]]) -> int:
     """Σ over agencies with a target of whole hours (rounded up) away from it.
 
     An agency's target is its share of the hours the coverage requires.
     """
-    minutes: dict[str, int] = defaultdict(int)
-    for w, shifts in enumerate(by_worker):
-        minutes[data.workers[w].agency] += sum(data.minutes[s] for s in shifts)
     dev = 0
-    for a in data.scenario.agencies:
-        if a.target_share is None:
-            continue
-        dev += deviation(minutes[a.id], 60 * agency_target_hours(data, a.target_share), unit=60)
+    for _, target, members in data.agency_targets:
+        minutes = sum(data.minutes[s] for w in members for s in by_worker[w])
+        dev += deviation(minutes, 60 * target, unit=60)
     return dev
 
 

@@ -327,6 +327,23 @@ class ProblemData:
             return 0
         return round(amount * self.capacity_minutes[w] / (self.fair_scale * unit))
 
+    @cached_property
+    def agency_targets(self) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+        """Each agency with a target share: its id, its target and its workers.
+
+        The target is the agency's share of the hours the coverage requires,
+        in whole hours.
+        """
+        return tuple(
+            (
+                a.id,
+                round(a.target_share * self.required_minutes / 60),
+                tuple(w for w, x in enumerate(self.workers) if x.agency == a.id),
+            )
+            for a in self.scenario.agencies
+            if a.target_share is not None
+        )
+
     # -- preferences --------------------------------------------------------
 
     @cached_property

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from optimizer.check import agency_target_hours
 from optimizer.data import ProblemData
 from optimizer.solver.pricing import Pricer, Schedule
 
@@ -169,14 +168,10 @@ class _Master:
         weight = data.scenario.weights.agency_share
         if not weight:
             return
-        for a in data.scenario.agencies:
-            if a.target_share is None:
-                continue
-            target = agency_target_hours(data, a.target_share)
-            up, down = self._absolute(f"agency_{a.id}", weight, target, 1.0)
-            for w, worker in enumerate(data.workers):
-                if worker.agency == a.id:
-                    self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
+        for agency, target, members in data.agency_targets:
+            up, down = self._absolute(f"agency_{agency}", weight, target, 1.0)
+            for w in members:
+                self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
 
     def coefficients(self, column: Schedule) -> dict[int, float]:
         """A schedule's coefficient in each coupling row it touches."""
@@ -286,27 +281,24 @@ def column_generation(
 
     def solved() -> tuple[float, np.ndarray, np.ndarray] | None:
         nonlocal master
-        if watch is not None:
-            watch(master.lp)
-        try:
-            return master.solve()
-        except RuntimeError:
-            if stopped():
-                return None
-        # GLOP's incremental simplex can fail after many added columns: state
-        # the master afresh with every column and solve that.
-        restated = _Master(data)
-        for _, column in master.columns:
-            restated.add(column)
-        master = restated
-        if watch is not None:
-            watch(master.lp)
-        try:
-            return master.solve()
-        except RuntimeError:
-            if stopped():
-                return None
-            raise
+        for attempt in range(2):
+            if attempt:
+                # GLOP's incremental simplex can fail after many added columns:
+                # state the master afresh with every column and solve that.
+                restated = _Master(data)
+                for _, column in master.columns:
+                    restated.add(column)
+                master = restated
+            if watch is not None:
+                watch(master.lp)
+            try:
+                return master.solve()
+            except RuntimeError:
+                if stopped():
+                    return None
+                if attempt:
+                    raise
+        return None
 
     workers = range(len(data.workers))
     while True:
@@ -331,7 +323,7 @@ def column_generation(
             if bound > best:
                 best, center = bound, point
                 if on_bound is not None and math.isfinite(best):
-                    on_bound(_round_up(best))
+                    on_bound(round_up(best))
             # keep the schedules that improve the master at its own duals
             fresh = []
             for w, (_, column) in enumerate(found):
@@ -350,7 +342,7 @@ def column_generation(
             if value > best:
                 best = value
                 if on_bound is not None:
-                    on_bound(_round_up(best))
+                    on_bound(round_up(best))
             break
         if stopped():
             break
@@ -359,13 +351,13 @@ def column_generation(
         now = time.perf_counter()
         if now >= deadline:
             break
-        if target is not None and _round_up(best) >= target():
+        if target is not None and round_up(best) >= target():
             break
         late = patience is not None and now - started >= patience
         if late and floor is not None and best < floor():
             break  # not helping: another bound is higher
     return ColumnGenerationResult(
-        bound=_round_up(best) if math.isfinite(best) else None,
+        bound=round_up(best) if math.isfinite(best) else None,
         master=value,
         converged=converged,
         rounds=rounds,
@@ -380,6 +372,13 @@ def first_columns(data: ProblemData, pricer: Pricer) -> list[Schedule]:
     return [pricer.best(w, zero)[1] for w in range(len(data.workers))]
 
 
-def _round_up(value: float) -> int:
-    """A bound on an integer objective: ``value`` less a tolerance, rounded up."""
+def round_up(value: float) -> int:
+    """A bound on an integer objective: ``value`` less a tolerance, rounded up.
+
+    Every objective coefficient and variable is an integer, so any lower
+    bound may be rounded up; the tolerance covers GLOP's and float sums'
+    error. −∞ (no bound yet) maps to a very negative integer.
+    """
+    if value == -math.inf:
+        return -(2**62)
     return math.ceil(value - TOLERANCE * max(1.0, abs(value)))

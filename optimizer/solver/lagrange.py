@@ -32,13 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from optimizer.check import agency_target_hours
 from optimizer.data import ProblemData
-from optimizer.solver.colgen import column_generation, first_columns
+from optimizer.solver.colgen import column_generation, first_columns, round_up
 from optimizer.solver.pricing import Pricer, Schedule, Unsupported
-
-#: Slack taken off a bound before rounding it up to an integer (float sums).
-TOLERANCE = 1e-6
 
 
 @dataclass
@@ -142,13 +138,9 @@ class Lagrangian:
                         term = _deviation_term(weights.fairness_unsocial, share, 1, upper)
                         self.totals.append((term, (w,), count, 1.0))
         if weights.agency_share:
-            for a in data.scenario.agencies:
-                if a.target_share is None:
-                    continue
-                members = tuple(w for w, x in enumerate(data.workers) if x.agency == a.id)
-                target = 60 * agency_target_hours(data, a.target_share)
+            for _, target, members in data.agency_targets:
                 upper = int(sum(most[w] for w in members))
-                term = _deviation_term(weights.agency_share, target, 60, upper)
+                term = _deviation_term(weights.agency_share, 60 * target, 60, upper)
                 self.totals.append((term, members, minutes, 60.0))
 
     def evaluate(
@@ -248,8 +240,8 @@ def lagrangian_bound(
         if not math.isfinite(value):
             break  # some worker has no schedule that keeps the hard rules
         if value > best + 1e-9:
-            if _round_up(value) > _round_up(best) and on_bound is not None:
-                on_bound(_round_up(value))
+            if round_up(value) > round_up(best) and on_bound is not None:
+                on_bound(round_up(value))
             best, best_schedules, since = value, schedules, 0
         else:
             since += 1
@@ -258,7 +250,7 @@ def lagrangian_bound(
                 since = 0
         history.append((now, best))
         target = ceiling()
-        if _round_up(best) >= target:
+        if round_up(best) >= target:
             break
         if now >= time_limit or (stop is not None and stop.is_set()):
             break
@@ -273,18 +265,11 @@ def lagrangian_bound(
         pi = pi + step * g_pi
         rho = rho + step * g_rho
     return LagrangianResult(
-        bound=max(_round_up(best), 0),
+        bound=max(round_up(best), 0),
         iterations=it,
         seconds=time.perf_counter() - started,
         schedules=best_schedules,
     )
-
-
-def _round_up(value: float) -> int:
-    """A bound on an integer objective: ``value`` less a tolerance, rounded up."""
-    if value == -math.inf:
-        return -(2**62)
-    return math.ceil(value - TOLERANCE * max(1.0, abs(value)))
 
 
 class BackgroundLagrangian:

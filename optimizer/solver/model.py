@@ -14,7 +14,6 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from optimizer.check import agency_target_hours
 from optimizer.data import ProblemData
 from optimizer.scenario import Mode, Rule
 
@@ -509,17 +508,13 @@ def add_agency_share(m: Model) -> None:
     weight = data.scenario.weights.agency_share
     if not weight:
         return
-    for a in data.scenario.agencies:
-        if a.target_share is None:
-            continue
+    for agency, target, mine in data.agency_targets:
         # A sum of the workers' totals: a few dozen terms where a sum over every
         # assignment had thousands (CP-SAT's presolve took 10 s longer on it at
         # 80 workers × 13 weeks).
-        mine = [w for w in range(len(m.x)) if data.workers[w].agency == a.id]
         expr = sum(m.minutes_worked(w) for w in mine)
         top = sum(m.most_minutes(w) for w in mine)
-        target = 60 * agency_target_hours(data, a.target_share)
-        dev = m.deviation(expr, target, 60, top, f"share_{a.id}")
+        dev = m.deviation(expr, 60 * target, 60, top, f"share_{agency}")
         m.penalize("agency_share", weight, dev)
 
 

@@ -311,23 +311,21 @@ class _Compiler:
                     s[RUN] = -1
         # the week's minutes and shifts
         if works:
-            if r.max_week.active or r.min_week.active:
-                s[WMIN] += minutes
-                if r.max_week.active and r.max_week.hard and s[WMIN] > r.max_week_minutes:
-                    return None
-                if not r.max_week.active:
-                    # only the minimum is tested: minutes above it are all alike
-                    s[WMIN] = min(s[WMIN], r.min_week_minutes)
+            for field, high, low, top, least in (
+                (WMIN, r.max_week, r.min_week, r.max_week_minutes, r.min_week_minutes),
+                (TOTAL, r.max_total, r.min_total, r.max_total_minutes, r.min_total_minutes),
+            ):
+                if high.active or low.active:
+                    s[field] += minutes
+                    if high.active and high.hard and s[field] > top:
+                        return None
+                    if not high.active:
+                        # only the minimum is tested: minutes above it are all alike
+                        s[field] = min(s[field], least)
             if r.max_shifts.active:
                 s[WCNT] += 1
                 if r.max_shifts.hard and s[WCNT] > r.max_shifts_week:
                     return None
-            if r.max_total.active or r.min_total.active:
-                s[TOTAL] += minutes
-                if r.max_total.active and r.max_total.hard and s[TOTAL] > r.max_total_minutes:
-                    return None
-                if not r.max_total.active:
-                    s[TOTAL] = min(s[TOTAL], r.min_total_minutes)
             k = self.cap_index.get(cov)
             if k is not None and r.types.active:
                 cap = r.caps[k][1]
@@ -400,6 +398,24 @@ class _Compiler:
         if rule.hard:
             return None
         return rule.weight * (minimum - length)
+
+
+def carries_totals(data: ProblemData) -> bool:
+    """Whether some worker's programme must carry a horizon total in its state.
+
+    Total-hours limits and per-type shift caps put a running count over the
+    whole horizon into every state, which multiplies the states by that
+    count's range: the larger Curtois instances (8–12) do not compile within
+    3 s, and a compile that would not finish is CPU taken from the search.
+    """
+    rules = data.scenario.rules
+    for lim in data.limits:
+        totals = lim.max_total_minutes is not None or lim.min_total_minutes is not None
+        if totals and rules.total_hours.mode is not Mode.OFF:
+            return True
+        if lim.max_shifts_of and rules.max_shifts_of_type.mode is not Mode.OFF:
+            return True
+    return False
 
 
 class Pricer:

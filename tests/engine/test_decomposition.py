@@ -25,7 +25,7 @@ from optimizer.scenario import Scenario
 from optimizer.solver.colgen import column_generation, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian, Lagrangian, lagrangian_bound
 from optimizer.solver.model import build_model
-from optimizer.solver.pricing import Pricer, Unsupported
+from optimizer.solver.pricing import Pricer, Unsupported, carries_totals
 from optimizer.solver.relaxation import solve_relaxation
 from tests.engine.helpers import solve_checked, tiny
 from tests.engine.test_property import scenarios
@@ -281,3 +281,20 @@ def test_lagrangian_evaluates_to_a_bound_at_any_prices() -> None:
         value, schedules, _, _ = lag.evaluate(pi, rho)
         assert value <= result.objective + 1e-6
         assert len(schedules) == len(data.workers)
+
+
+def test_programmes_that_carry_horizon_totals_are_recognised() -> None:
+    # total hours or per-type caps put a horizon-long count into every state
+    assert not carries_totals(ProblemData(_program(8, 4)))
+    totals = tiny(
+        rules={"one_shift_per_day": {"mode": "hard"}, "total_hours": {"mode": "hard"}},
+        worker_fields={"max_total_hours": 24},
+    )
+    assert carries_totals(ProblemData(totals))
+    caps = tiny(
+        rules={"one_shift_per_day": {"mode": "hard"}, "max_shifts_of_type": {"mode": "soft"}},
+        worker_fields={"max_shifts": {"day": 2}},
+    )
+    assert carries_totals(ProblemData(caps))
+    off = tiny(rules={"total_hours": {"mode": "off"}}, worker_fields={"max_total_hours": 24})
+    assert not carries_totals(ProblemData(off))
