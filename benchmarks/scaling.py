@@ -280,7 +280,8 @@ def markdown(rows: list[Row], time_limit: float, threads: int, grid: str = "") -
         "days in a row, days off in runs of ≥ 2, ≤ 2 weekends in any 4 weeks, no Night → Day "
         "or Night → Evening, soft 16 h weekly minimum and 2-day minimum runs; one leave block "
         "per worker per quarter and three weighted preferences. *Best bound* is the best "
-        "proven lower bound (CP-SAT's, or the LP relaxation's when higher); *Gap %* is "
+        "proven lower bound (CP-SAT's, the LP relaxation's or the decomposition bound over "
+        "whole worker schedules, whichever is highest); *Gap %* is "
         "(objective − bound) / objective at the limit; *Wall* includes building the model; "
         "*Peak memory* is the "
         "solving process's maximum resident size.",

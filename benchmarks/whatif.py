@@ -95,10 +95,10 @@ def main() -> None:
         + (", ".join(proven) or "none")
         + "; stopped at the limit with a gap: "
         + (", ".join(stopped) or "none")
-        + ". A gap is the distance to the best proven lower bound (CP-SAT's, or the"
-        " LP relaxation's when higher), which is weak on the soft fairness and"
-        " days-off terms of the larger programs (100 % when no bound was found in the"
-        " time); a longer `--time-limit` gives better rosters.",
+        + ". A gap is the distance to the best proven lower bound (CP-SAT's, the"
+        " LP relaxation's or the decomposition bound over whole worker schedules,"
+        " whichever is highest; 100 % when no bound was found in the time); a longer"
+        " `--time-limit` gives better rosters.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)
