@@ -161,7 +161,6 @@ class _Shape:
     #: Lengths of the rolling weekend windows that end with this day's weekend,
     #: when this is its last day in the horizon; None otherwise.
     windows: tuple[int, ...] | None
-    first: bool
     last: bool
 
 
@@ -181,7 +180,11 @@ class _Step:
     out: int  # id of the target state list
 
 
-# State fields (all ints; unused fields stay 0):
+# State fields (all ints; unused fields stay 0): yesterday's option (0 = off),
+# the run (+k working days, −k days off, 0 before day 0), whether that run
+# began on day 0, this week's minutes and shifts, the last weekends worked
+# (bit 0 the latest), whether the current weekend is worked, weekends worked
+# in the horizon, minutes worked in the horizon.
 PREV, RUN, FIRST, WMIN, WCNT, BITS, CUR, HWK, TOTAL = range(9)
 _TYPES = 9  # counts of capped shift types follow
 
@@ -528,7 +531,6 @@ class Pricer:
                 week_full=d in full,
                 weekend_day=d in weekend_of,
                 windows=tuple(ends.get(k, ())) if k is not None else None,
-                first=d == 0,
                 last=d == data.num_days - 1,
             )
             step = comp.step(shape, list_id, self._deadline)
