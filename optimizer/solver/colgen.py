@@ -55,7 +55,7 @@ class ColumnGenerationResult:
     seconds: float
 
 
-class _Master:
+class Master:
     """The restricted master LP over the schedules found so far.
 
     Rows other than the workers' convexity rows are *coupling* rows; their
@@ -72,6 +72,11 @@ class _Master:
         self.convexity = [lp.Constraint(1.0, 1.0, f"one_{w}") for w in range(len(data.workers))]
         self.rows: list[pywraplp.Constraint] = []
         self.rhs: list[float] = []
+        #: +1 for a ≥ row (its dual is ≥ 0), −1 for a ≤ row (≤ 0)
+        self.sign: list[float] = []
+        #: the master's own variables as dual constraints: (rows, coefficients,
+        #: cost) for Σ coefficient × dual ≤ cost (see :meth:`project`)
+        self.own: list[tuple[list[int], list[float], float]] = []
         # (shift, row, coefficient) of a schedule that works the shift
         shift_terms: list[tuple[int, int, float]] = []
         weights = data.scenario.weights
@@ -89,22 +94,27 @@ class _Master:
                 # y ≥ min(U, B)·(target − n): both under the true penalty.
                 y = lp.NumVar(0.0, self.inf, f"short_{i}")
                 lp.Objective().SetCoefficient(y, 1.0)
+                short: list[int] = []
                 if under and s.required:
                     const = under * s.required + (below * gap if under >= below else 0)
                     r = self._row(float(const), self.inf, f"under_{i}")
                     self.rows[r].SetCoefficient(y, 1.0)
                     shift_terms.append((i, r, float(under)))
+                    short.append(r)
                 slope = min(under, below)
                 if slope and gap:
                     r = self._row(float(slope * s.target), self.inf, f"below_{i}")
                     self.rows[r].SetCoefficient(y, 1.0)
                     shift_terms.append((i, r, float(slope)))
+                    short.append(r)
+                self.own.append((short, [1.0] * len(short), 1.0))
             if over:
                 z = lp.NumVar(0.0, self.inf, f"over_{i}")
                 lp.Objective().SetCoefficient(z, 1.0)
                 r = self._row(float(-over * s.target), self.inf, f"over_{i}")
                 self.rows[r].SetCoefficient(z, 1.0)
                 shift_terms.append((i, r, float(-over)))
+                self.own.append(([r], [1.0], 1.0))
         self.shift_terms = shift_terms
         self._shift = np.array([t[0] for t in shift_terms], dtype=np.int64)
         self._row_of = np.array([t[1] for t in shift_terms], dtype=np.int64)
@@ -131,8 +141,10 @@ class _Master:
             slack = self.lp.NumVar(0.0, self.inf, f"{name}_slack")
             self.lp.Objective().SetCoefficient(slack, slack_cost)
             row.SetCoefficient(slack, -1.0)
+            self.own.append(([len(self.rows)], [-1.0], slack_cost))
         self.rows.append(row)
         self.rhs.append(lower if lower > -self.inf else upper)
+        self.sign.append(1.0 if lower > -self.inf else -1.0)
         return len(self.rows) - 1
 
     def _absolute(self, name: str, weight: float, target: float, scale: float) -> tuple[int, int]:
@@ -143,6 +155,7 @@ class _Master:
         self.rows[up].SetCoefficient(v, scale)
         down = self._row(target, self.inf, f"{name}_down")  # scale·v + value ≥ target
         self.rows[down].SetCoefficient(v, scale)
+        self.own.append(([up, down], [scale, scale], weight))
         return up, down
 
     def _fairness(self) -> None:
@@ -225,6 +238,25 @@ class _Master:
             out.append(price)
         return out
 
+    def project(self, duals: np.ndarray) -> np.ndarray:
+        """The nearest duals (by scaling) that keep the master's own variables
+        at reduced cost ≥ 0 and each row's dual of the right sign.
+
+        The Lagrangian bound is valid only at such duals: a shortfall,
+        excess, slack or deviation variable with a negative reduced cost
+        would make it −∞. GLOP's duals meet this up to its tolerances; the
+        projection makes it exact. Every such variable's terms are
+        non-negative once the signs are right, and no row has two of them, so
+        scaling each group down to its cost is enough.
+        """
+        sign = np.asarray(self.sign)
+        point = np.where(sign > 0, np.maximum(duals, 0.0), np.minimum(duals, 0.0))
+        for rows, coefs, cost in self.own:
+            total = sum(c * point[r] for r, c in zip(rows, coefs, strict=True))
+            if total > cost:
+                point[rows] *= cost / total
+        return point
+
     def lagrangian(self, duals: np.ndarray, least: Sequence[float]) -> float:
         """The Lagrangian bound at ``duals`` given each worker's least priced cost."""
         return float(np.dot(self.rhs, duals)) + float(sum(least))
@@ -267,7 +299,7 @@ def column_generation(
     started = time.perf_counter()
     deadline = started + time_limit
     pricer = pricer or Pricer(data)
-    master = _Master(data)
+    master = Master(data)
     for column in columns:
         master.add(column)
     best = -math.inf
@@ -285,7 +317,7 @@ def column_generation(
             if attempt:
                 # GLOP's incremental simplex can fail after many added columns:
                 # state the master afresh with every column and solve that.
-                restated = _Master(data)
+                restated = Master(data)
                 for _, column in master.columns:
                     restated.add(column)
                 master = restated
@@ -310,7 +342,9 @@ def column_generation(
         alpha = smoothing if center is not None else 0.0
         fresh: list[Schedule] = []
         while True:
-            point = duals if center is None else alpha * center + (1 - alpha) * duals
+            point = master.project(
+                duals if center is None else alpha * center + (1 - alpha) * duals
+            )
             prices = master.prices(point)
             found = []
             for w in workers:

@@ -22,7 +22,7 @@ from optimizer.check import worker_findings
 from optimizer.data import ProblemData
 from optimizer.result import SolveStatus
 from optimizer.scenario import Scenario
-from optimizer.solver.colgen import column_generation, first_columns
+from optimizer.solver.colgen import Master, column_generation, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian, Lagrangian, lagrangian_bound
 from optimizer.solver.model import build_model
 from optimizer.solver.pricing import Pricer, Unsupported, carries_totals
@@ -298,3 +298,18 @@ def test_programmes_that_carry_horizon_totals_are_recognised() -> None:
     assert carries_totals(ProblemData(caps))
     off = tiny(rules={"total_hours": {"mode": "off"}}, worker_fields={"max_total_hours": 24})
     assert not carries_totals(ProblemData(off))
+
+
+def test_master_duals_are_projected_to_where_the_lagrangian_bound_holds() -> None:
+    # Any duals, once projected, keep every variable of the master's own
+    # (shortfall, excess, slack, deviation) at reduced cost ≥ 0 and every
+    # row's dual of its sign; only there is the Lagrangian bound valid.
+    data = ProblemData(_program(8, 4))
+    master = Master(data)
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        point = master.project(rng.normal(0, 2000, len(master.rows)))
+        sign = np.asarray(master.sign)
+        assert (point * sign >= 0).all()
+        for rows, coefs, cost in master.own:
+            assert sum(c * point[r] for r, c in zip(rows, coefs, strict=True)) <= cost + 1e-9
