@@ -14,9 +14,9 @@ per-worker rules make the cost.
 New schedules come from :class:`~optimizer.solver.pricing.Pricer`, an exact
 dynamic programme: given the master's duals it returns each worker's
 schedule of least reduced cost. Because pricing is exact, every round gives a
-valid bound even before the master converges (the Lagrangian bound: the
-master's value plus each worker's least reduced cost), so the loop can stop
-at any time with a bound that holds.
+valid bound even before the master converges (the Lagrangian bound at the
+round's duals, projected so that the master's own variables keep reduced
+costs ≥ 0), so the loop can stop at any time with a bound that holds.
 """
 
 from __future__ import annotations
@@ -53,6 +53,63 @@ class ColumnGenerationResult:
     rounds: int
     columns: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class DeviationTerm:
+    """An objective term ``weight × ⌈|Σ amount − target| / unit⌉`` over some
+    workers' schedules: fairness hours and unsocial shifts (one worker each)
+    and agency share (an agency's workers), as the checker computes them.
+
+    ``amount[s]`` is what working shift ``s`` adds (minutes, or 1 for a shift
+    of a category); ``target`` is in the same units.
+    """
+
+    name: str
+    weight: int
+    target: int
+    unit: int
+    workers: tuple[int, ...]
+    amount: np.ndarray
+
+
+def deviation_terms(data: ProblemData) -> list[DeviationTerm]:
+    """The scenario's fairness and agency-share terms, in a fixed order."""
+    wt = data.scenario.weights
+    minutes = np.asarray(data.minutes, dtype=np.float64)
+    out: list[DeviationTerm] = []
+    if len(data.fair_workers) >= 2:
+        of_kind = {
+            c: np.fromiter((c in cats for cats in data.categories), dtype=np.float64)
+            for c in data.required_by_category
+        }
+        for w in data.fair_workers:
+            if wt.fairness_hours:
+                target = 60 * data.fair_share(w, data.required_minutes, unit=60)
+                out.append(
+                    DeviationTerm(f"fair_h_{w}", wt.fairness_hours, target, 60, (w,), minutes)
+                )
+            if wt.fairness_unsocial:
+                for category, required in data.required_by_category.items():
+                    share = data.fair_share(w, required)
+                    out.append(
+                        DeviationTerm(
+                            f"fair_{category}_{w}",
+                            wt.fairness_unsocial,
+                            share,
+                            1,
+                            (w,),
+                            of_kind[category],
+                        )
+                    )
+    if wt.agency_share:
+        for agency, target, members in data.agency_targets:
+            out.append(
+                DeviationTerm(
+                    f"agency_{agency}", wt.agency_share, 60 * target, 60, members, minutes
+                )
+            )
+    return out
 
 
 class Master:
@@ -115,25 +172,21 @@ class Master:
                 self.rows[r].SetCoefficient(z, 1.0)
                 shift_terms.append((i, r, float(-over)))
                 self.own.append(([r], [1.0], 1.0))
-        self.shift_terms = shift_terms
         self._shift = np.array([t[0] for t in shift_terms], dtype=np.int64)
         self._row_of = np.array([t[1] for t in shift_terms], dtype=np.int64)
         self._coef = np.array([t[2] for t in shift_terms], dtype=np.float64)
         self._by_shift: list[list[tuple[int, float]]] = [[] for _ in data.shifts]
         for i, r, c in shift_terms:
             self._by_shift[i].append((r, c))
-        #: per worker: (row, coefficient per minute worked) and per category count
-        self.minute_rows: list[list[tuple[int, float]]] = [[] for _ in data.workers]
-        self.category_rows: list[list[tuple[int, str, float]]] = [[] for _ in data.workers]
-        self._fairness()
-        self._agency_share()
+        #: per worker: (up row, down row, per-shift amount in units) of each
+        #: deviation term over its schedule
+        self.total_rows: list[list[tuple[int, int, np.ndarray]]] = [[] for _ in data.workers]
+        for term in deviation_terms(data):
+            up, down = self._absolute(term.name, term.weight, term.target / term.unit)
+            for w in term.workers:
+                self.total_rows[w].append((up, down, term.amount / term.unit))
         lp.Objective().SetMinimization()
         self.columns: list[tuple[pywraplp.Variable, Schedule]] = []
-        self._minutes = np.asarray(data.minutes, dtype=np.float64)
-        self._in_category = {
-            c: np.fromiter((c in cats for cats in data.categories), dtype=np.float64)
-            for c in data.required_by_category
-        }
 
     def _row(self, lower: float, upper: float, name: str, slack_cost: float = 0.0) -> int:
         row = self.lp.Constraint(lower, upper, name)
@@ -147,58 +200,29 @@ class Master:
         self.sign.append(1.0 if lower > -self.inf else -1.0)
         return len(self.rows) - 1
 
-    def _absolute(self, name: str, weight: float, target: float, scale: float) -> tuple[int, int]:
-        """Rows for ``weight × |value − target| / scale``; a schedule adds ∓value."""
+    def _absolute(self, name: str, weight: float, target: float) -> tuple[int, int]:
+        """Rows for ``weight × |value − target|``; a schedule adds −value to the
+        first and +value to the second."""
         v = self.lp.NumVar(0.0, self.inf, name)
         self.lp.Objective().SetCoefficient(v, weight)
-        up = self._row(-target, self.inf, f"{name}_up")  # scale·v − value ≥ −target
-        self.rows[up].SetCoefficient(v, scale)
-        down = self._row(target, self.inf, f"{name}_down")  # scale·v + value ≥ target
-        self.rows[down].SetCoefficient(v, scale)
-        self.own.append(([up, down], [scale, scale], weight))
+        up = self._row(-target, self.inf, f"{name}_up")  # v − value ≥ −target
+        self.rows[up].SetCoefficient(v, 1.0)
+        down = self._row(target, self.inf, f"{name}_down")  # v + value ≥ target
+        self.rows[down].SetCoefficient(v, 1.0)
+        self.own.append(([up, down], [1.0, 1.0], weight))
         return up, down
-
-    def _fairness(self) -> None:
-        data = self.data
-        wt = data.scenario.weights
-        if len(data.fair_workers) < 2:
-            return
-        for w in data.fair_workers:
-            if wt.fairness_hours:
-                target = data.fair_share(w, data.required_minutes, unit=60)
-                up, down = self._absolute(f"fair_h_{w}", wt.fairness_hours, target, 1.0)
-                self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
-            if wt.fairness_unsocial:
-                for category, required in data.required_by_category.items():
-                    share = data.fair_share(w, required)
-                    up, down = self._absolute(
-                        f"fair_{category}_{w}", wt.fairness_unsocial, share, 1.0
-                    )
-                    self.category_rows[w] += [(up, category, -1.0), (down, category, 1.0)]
-
-    def _agency_share(self) -> None:
-        data = self.data
-        weight = data.scenario.weights.agency_share
-        if not weight:
-            return
-        for agency, target, members in data.agency_targets:
-            up, down = self._absolute(f"agency_{agency}", weight, target, 1.0)
-            for w in members:
-                self.minute_rows[w] += [(up, -1.0 / 60), (down, 1.0 / 60)]
 
     def coefficients(self, column: Schedule) -> dict[int, float]:
         """A schedule's coefficient in each coupling row it touches."""
-        data = self.data
         coef: dict[int, float] = {}
         for s in column.shifts:
             for r, c in self._by_shift[s]:
                 coef[r] = coef.get(r, 0.0) + c
-        minutes = sum(data.minutes[s] for s in column.shifts)
-        for r, c in self.minute_rows[column.worker]:
-            coef[r] = coef.get(r, 0.0) + c * minutes
-        for r, category, c in self.category_rows[column.worker]:
-            count = sum(category in data.categories[s] for s in column.shifts)
-            coef[r] = coef.get(r, 0.0) + c * count
+        shifts = list(column.shifts)
+        for up, down, amount in self.total_rows[column.worker]:
+            value = float(amount[shifts].sum())
+            coef[up] = coef.get(up, 0.0) - value
+            coef[down] = coef.get(down, 0.0) + value
         return coef
 
     def add(self, column: Schedule) -> None:
@@ -229,12 +253,10 @@ class Master:
         out = []
         for w in range(len(self.data.workers)):
             price = shared
-            per_minute = -sum(c * duals[r] for r, c in self.minute_rows[w])
-            if per_minute:
-                price = price + per_minute * self._minutes
-            for r, category, c in self.category_rows[w]:
-                if duals[r]:
-                    price = price - c * duals[r] * self._in_category[category]
+            for up, down, amount in self.total_rows[w]:
+                # the schedule adds −amount to ``up`` and +amount to ``down``
+                if duals[up] != duals[down]:
+                    price = price + (duals[up] - duals[down]) * amount
             out.append(price)
         return out
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer.data import ProblemData
-from optimizer.solver.colgen import column_generation, first_columns, round_up
+from optimizer.solver.colgen import column_generation, deviation_terms, first_columns, round_up
 from optimizer.solver.pricing import Pricer, Schedule, Unsupported
 
 
@@ -111,37 +112,19 @@ class Lagrangian:
             )
         self._cover = table
         self._n = n
-        # each worker's largest possible minutes (a day's longest shift, every day)
-        most = np.zeros(len(data.workers), dtype=np.int64)
-        for w in range(len(data.workers)):
-            by_day: dict[int, int] = {}
-            for s in data.eligible[w]:
-                d = shifts[s].day
-                by_day[d] = max(by_day.get(d, 0), data.minutes[s])
-            most[w] = sum(by_day.values())
-        # fairness and agency totals: (term, workers, per-shift amount, unit)
+        # fairness and agency totals: (term, workers, per-shift amount, unit);
+        # a total over one schedule is at most a day's largest amount every day
         self.totals: list[tuple[_Total, tuple[int, ...], np.ndarray, float]] = []
-        minutes = np.asarray(data.minutes, dtype=np.float64)
-        if len(data.fair_workers) >= 2:
-            for w in data.fair_workers:
-                if weights.fairness_hours:
-                    target = 60 * data.fair_share(w, data.required_minutes, unit=60)
-                    term = _deviation_term(weights.fairness_hours, target, 60, int(most[w]))
-                    self.totals.append((term, (w,), minutes, 60.0))
-                if weights.fairness_unsocial:
-                    for category, required in data.required_by_category.items():
-                        count = np.fromiter(
-                            (category in c for c in data.categories), dtype=np.float64
-                        )
-                        upper = int(sum(count[s] for s in data.eligible[w]))
-                        share = data.fair_share(w, required)
-                        term = _deviation_term(weights.fairness_unsocial, share, 1, upper)
-                        self.totals.append((term, (w,), count, 1.0))
-        if weights.agency_share:
-            for _, target, members in data.agency_targets:
-                upper = int(sum(most[w] for w in members))
-                term = _deviation_term(weights.agency_share, 60 * target, 60, upper)
-                self.totals.append((term, members, minutes, 60.0))
+        day_of = np.fromiter((sh.day for sh in shifts), dtype=np.int64, count=len(shifts))
+        open_to = [np.asarray(data.eligible[w], dtype=np.int64) for w in range(len(data.workers))]
+        for t in deviation_terms(data):
+            upper = 0
+            for w in t.workers:
+                largest = np.zeros(data.num_days)
+                np.maximum.at(largest, day_of[open_to[w]], t.amount[open_to[w]])
+                upper += int(largest.sum())
+            term = _deviation_term(t.weight, t.target, t.unit, upper)
+            self.totals.append((term, t.workers, t.amount, float(t.unit)))
 
     def evaluate(
         self, pi: np.ndarray, rho: np.ndarray
@@ -232,7 +215,8 @@ def lagrangian_bound(
     theta = STEP_START
     since = 0
     it = 0
-    history: list[tuple[float, float]] = []  # (time, best bound)
+    # (time, best bound), from the last one at least ``plateau`` seconds old
+    history: deque[tuple[float, float]] = deque()
     while True:
         it += 1
         value, schedules, g_pi, g_rho = lag.evaluate(pi, rho)
@@ -249,15 +233,16 @@ def lagrangian_bound(
                 theta *= STEP_SHRINK
                 since = 0
         history.append((now, best))
+        while plateau is not None and len(history) > 1 and history[1][0] <= now - plateau:
+            history.popleft()
         target = ceiling()
         if round_up(best) >= target:
             break
         if now >= time_limit or (stop is not None and stop.is_set()):
             break
-        if plateau is not None and history[0][0] <= now - plateau:
-            then = next(b for t, b in reversed(history) if t <= now - plateau)
-            if best - then < PLATEAU_GAIN * max(abs(best), 1.0):
-                break
+        settled = plateau is not None and history[0][0] <= now - plateau
+        if settled and best - history[0][1] < PLATEAU_GAIN * max(abs(best), 1.0):
+            break
         norm = float(g_pi @ g_pi + g_rho @ g_rho)
         if norm == 0:
             break  # the schedules meet every relaxed constraint: L is optimal
@@ -278,8 +263,9 @@ class BackgroundLagrangian:
     First subgradient ascent on the Lagrangian (:func:`lagrangian_bound`),
     which reaches a strong bound fast where workers' own rules make the cost
     (40 workers × 13 weeks of the scaling benchmark: about 5700 in 13 s,
-    where the LP relaxation gives 3668); then, from every schedule it priced,
-    column generation (:func:`~optimizer.solver.colgen.column_generation`),
+    where the LP relaxation gives 3668); then column generation
+    (:func:`~optimizer.solver.colgen.column_generation`), started from each
+    worker's cheapest own schedule and its schedule at the best prices,
     whose master LP finds the prices subgradient steps do not where shifts
     compete for too few workers (12 workers × 4 weeks: 2505, converged in
     2 s, where the subgradient stalls at about 400). Column generation gives

@@ -279,39 +279,10 @@ class _Compiler:
         s[PREV] = j if self.track_prev else 0
         # runs of working days and days off
         if self.track_runs:
-            run = s[RUN]
-            if works:
-                if run > 0:
-                    if r.max_run.active and run >= r.max_consecutive:
-                        if r.max_run.hard:
-                            return None
-                        cost += r.max_run.weight
-                    s[RUN] = min(run + 1, self.run_cap)
-                else:
-                    if run < 0:
-                        first = r.off_exempt and s[FIRST]
-                        pen = self._short(-run, r.min_off, r.min_days_off, first)
-                        if pen is None:
-                            return None
-                        cost += pen
-                        s[FIRST] = 0
-                    else:
-                        s[FIRST] = 1
-                    s[RUN] = 1
-            else:
-                if run < 0:
-                    s[RUN] = max(run - 1, -self.off_cap)
-                else:
-                    if run > 0:
-                        first = r.run_exempt and s[FIRST]
-                        pen = self._short(run, r.min_run, r.min_consecutive, first)
-                        if pen is None:
-                            return None
-                        cost += pen
-                        s[FIRST] = 0
-                    else:
-                        s[FIRST] = 1
-                    s[RUN] = -1
+            pen = self._runs(s, works)
+            if pen is None:
+                return None
+            cost += pen
         # the week's minutes and shifts
         if works:
             for field, high, low, top, least in (
@@ -374,13 +345,8 @@ class _Compiler:
         # end of the horizon: the last run (unless exempt) and horizon totals
         if shape.last:
             run = s[RUN]
-            if run > 0 and not r.run_exempt:
-                pen = self._short(run, r.min_run, r.min_consecutive, False)
-                if pen is None:
-                    return None
-                cost += pen
-            if run < 0 and not r.off_exempt:
-                pen = self._short(-run, r.min_off, r.min_days_off, False)
+            if run and not (r.run_exempt if run > 0 else r.off_exempt):
+                pen = self._ended(run, False)
                 if pen is None:
                     return None
                 cost += pen
@@ -393,8 +359,37 @@ class _Compiler:
             s = [0] * len(s)
         return tuple(s), cost
 
+    def _runs(self, s: list[int], works: bool) -> int | None:
+        """Move the run fields of ``s`` on by today; the penalty (None: forbidden)."""
+        r = self.r
+        run = s[RUN]
+        if works and run > 0:  # a run of working days goes on
+            s[RUN] = min(run + 1, self.run_cap)
+            if r.max_run.active and run >= r.max_consecutive:
+                return None if r.max_run.hard else r.max_run.weight
+            return 0
+        if not works and run < 0:  # a run of days off goes on
+            s[RUN] = max(run - 1, -self.off_cap)
+            return 0
+        # a run of the other kind ends here (or this is the first day)
+        pen = self._ended(run, bool(s[FIRST])) if run else 0
+        s[FIRST] = int(run == 0)
+        s[RUN] = 1 if works else -1
+        return pen
+
+    def _ended(self, run: int, first: bool) -> int | None:
+        """Penalty of a finished run (+k working days, −k days off; None: forbidden).
+
+        ``first``: the run began on the first day, so it is exempt from its
+        minimum when the rule's boundary option says so.
+        """
+        r = self.r
+        if run > 0:
+            return self._short(run, r.min_run, r.min_consecutive, r.run_exempt and first)
+        return self._short(-run, r.min_off, r.min_days_off, r.off_exempt and first)
+
     @staticmethod
-    def _short(length: int, rule: _Penalty, minimum: int, exempt: int) -> int | None:
+    def _short(length: int, rule: _Penalty, minimum: int, exempt: bool) -> int | None:
         """Penalty for a finished run of ``length`` against a minimum (None: forbidden)."""
         if not rule.active or exempt or length >= minimum:
             return 0
