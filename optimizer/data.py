@@ -365,6 +365,32 @@ class ProblemData:
                     out.append(PreferenceSlot(p, w, date, matched))
         return tuple(out)
 
+    @cached_property
+    def preference_costs(self) -> tuple[dict[int, int], ...]:
+        """Per worker, what preferences charge for a shift worked (key: the
+        shift) and for a day off (key: −1 − day); absent keys cost nothing.
+
+        A want is paid on its date unless one of its shifts is worked, so it
+        charges every other shift of that day and the day off; an avoid
+        charges its shifts.
+        """
+        scale = self.scenario.weights.preferences
+        out: list[dict[int, int]] = [{} for _ in self.workers]
+        for slot in self.preference_slots:
+            costs = out[slot.worker]
+            weight = scale * slot.preference.weight
+            day = self.shifts[slot.shifts[0]].day
+            if slot.preference.kind == "want":
+                hit = set(slot.shifts)
+                for s in self.shifts_by_day[day]:
+                    if s not in hit:
+                        costs[s] = costs.get(s, 0) + weight
+                costs[-1 - day] = costs.get(-1 - day, 0) + weight
+            else:
+                for s in slot.shifts:
+                    costs[s] = costs.get(s, 0) + weight
+        return tuple(out)
+
     def _pref_matches(self, p: Preference, s: int) -> bool:
         shift = self.shifts[s]
         if p.coverage is not None and shift.coverage_id != p.coverage:

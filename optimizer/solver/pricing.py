@@ -502,7 +502,7 @@ class Pricer:
         ends: dict[int, list[int]] = {}
         for window in data.weekend_windows():
             ends.setdefault(window[-1], []).append(len(window))
-        pref = self._preference_costs(w)
+        pref = data.preference_costs[w]
         steps: list[_Step] = []
         options: list[list[int]] = []
         local: list[np.ndarray] = []
@@ -539,28 +539,6 @@ class Pricer:
             list_id = step.out
             prev = today
         return comp, steps, options, local
-
-    def _preference_costs(self, w: int) -> dict[int, int]:
-        """Preference cost of working shift s (key s) or a day off (key −1 − day)."""
-        data = self.data
-        scale = data.scenario.weights.preferences
-        out: dict[int, int] = {}
-        for slot in data.preference_slots:
-            if slot.worker != w:
-                continue
-            weight = scale * slot.preference.weight
-            day = data.shifts[slot.shifts[0]].day
-            if slot.preference.kind == "want":
-                # paid unless one of the slot's shifts is worked that day
-                hit = set(slot.shifts)
-                for s in data.shifts_by_day[day]:
-                    if s not in hit:
-                        out[s] = out.get(s, 0) + weight
-                out[-1 - day] = out.get(-1 - day, 0) + weight
-            else:
-                for s in slot.shifts:
-                    out[s] = out.get(s, 0) + weight
-        return out
 
     # -- pricing ---------------------------------------------------------------
 

@@ -57,6 +57,53 @@ def test_greedy_keeps_a_soft_minimum_of_days_off_when_it_can() -> None:
     assert not report.violations
 
 
+def test_greedy_gives_shifts_to_the_workers_who_want_them() -> None:
+    # Least loaded first alone hands the daily shift round by index (W1 on
+    # Monday, W2 on Tuesday, …): each would work the days the other wants.
+    wants = {"W1": ("Tue", "Thu", "Sat", "Sun"), "W2": ("Mon", "Wed", "Fri")}
+    preferences = [
+        {"worker": w, "kind": "want", "weekday": d, "weight": 1}
+        for w, days in wants.items()
+        for d in days
+    ]
+    scenario = tiny(workers=2, weeks=1, weights={"preferences": 10}, preferences=preferences)
+    data = ProblemData(scenario)
+    roster = greedy_roster(data)
+    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    assert len(roster) == 7
+    assert report.terms.get("preferences", 0) == 0
+
+
+def test_greedy_continues_runs_shorter_than_a_soft_minimum() -> None:
+    # Least loaded first alone alternates two workers day by day: every run of
+    # work is one day against a (soft) minimum of two.
+    rules = {"min_consecutive_days": {"value": 2, "mode": "soft", "weight": 5}}
+    scenario = tiny(workers=2, rules=rules, weeks=2)
+    data = ProblemData(scenario)
+    roster = greedy_roster(data)
+    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    assert len(roster) == 14
+    assert report.terms.get("rule:min_consecutive_days", 0) == 0
+
+
+def test_preference_costs_charge_what_the_checker_charges() -> None:
+    # A want charges every other shift of its day and the day off; an avoid its shifts.
+    coverage = [DAY, NIGHT]
+    preferences = [
+        {"worker": "W1", "kind": "want", "weekday": "Mon", "coverage": "day", "weight": 2},
+        {"worker": "W1", "kind": "avoid", "weekday": "Tue", "weight": 3},
+    ]
+    scenario = tiny(coverage=coverage, weights={"preferences": 10}, preferences=preferences)
+    data = ProblemData(scenario)
+    costs = data.preference_costs[0]
+    for day in range(7):
+        for s in data.shifts_by_day[day]:
+            alone = checked(scenario, [(data.shifts[s].id, "W1")])
+            assert alone.terms.get("preferences", 0) == sum(
+                costs.get(k, 0) for k in [s] + [-1 - d for d in range(7) if d != day]
+            )
+
+
 def test_greedy_respects_hard_forbidden_successions() -> None:
     # Least loaded first puts W1 on Monday's late shift and, on a tie, on
     # Wednesday's early one after Tuesday's late: a late → early succession.
