@@ -56,7 +56,12 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
     barred = (
         {(p.first, p.then) for p in succession.pairs} if succession.mode is Mode.HARD else set()
     )
-    taken: dict[int, list[int]] = defaultdict(list)
+    # Each worker's shifts by day: overlap, rest and successions only look
+    # ``reach`` days either side (scanning all of them was most of the greedy
+    # roster's time over 52 weeks).
+    on_day: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    longest = max(data.minutes, default=0)
+    reach = 1 + -(-(longest + rest) // (24 * 60))
     week_minutes: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
     week_shifts: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
     total: dict[int, int] = defaultdict(int)
@@ -79,7 +84,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
 
     def take(w: int, s: int) -> None:
         sh = data.shifts[s]
-        taken[w].append(s)
+        on_day[w][sh.day].append(s)
         week_minutes[(w, sh.iso_week)] += data.minutes[s]
         week_shifts[(w, sh.iso_week)] += 1
         total[w] += data.minutes[s]
@@ -124,7 +129,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             return False
         if rules.one_shift_per_day.active and sh.day in days[w]:
             return False
-        for t in taken[w]:
+        for t in (t for d in range(sh.day - reach, sh.day + reach + 1) for t in on_day[w][d]):
             other = data.shifts[t]
             if barred and (
                 (other.day == sh.day - 1 and (other.coverage_id, sh.coverage_id) in barred)
