@@ -121,6 +121,17 @@ def test_greedy_respects_hard_forbidden_successions() -> None:
     assert len(roster) >= 18
 
 
+def test_greedy_keeps_a_rest_longer_than_a_day_across_midnight() -> None:
+    # The greedy roster tests rest only against shifts a few days away; a
+    # 44 h rest after a night (ends 05:00) bars the night two days on (21:00,
+    # 40 h later), so two workers can cover at most two nights in three.
+    rules = {"min_rest_hours": {"value": 44}}
+    data = ProblemData(tiny(workers=2, coverage=[NIGHT], rules=rules, weeks=2))
+    roster = greedy_roster(data)
+    assert not workers_breaking_rules(data, roster)
+    assert 8 <= len(roster) <= 10
+
+
 def test_greedy_finishes_runs_shorter_than_the_hard_minimum() -> None:
     # Least loaded first alone would hand the daily shift round the three
     # workers one day each: runs of one day against a minimum of three.
