@@ -11,7 +11,10 @@ SEQUENCE, DTSTAMP and the event itself). A re-publish compares against it:
 * an event no longer in the roster is kept in its calendar with
   STATUS:CANCELLED and SEQUENCE + 1, and stays there so that a phone that
   was offline during one publish still learns of the cancellation;
-* an event that comes back after a cancellation continues its SEQUENCE.
+* an event that comes back after a cancellation continues its SEQUENCE;
+* an event outside the new roster's horizon (a past quarter published to the
+  same directory under the same scenario id) is left as it was: the roster
+  says nothing about those dates.
 
 DTSTAMP is the time an event's current content was first published (RFC 5545
 §3.8.7.2 for calendars without METHOD), not the time of every publish.
@@ -528,6 +531,18 @@ def _plan(
         for uid, prior in sorted(before.items()):
             if uid in events:
                 continue
+            if not _in_horizon(prior, scenario):
+                # A shift of another period published here (the last quarter,
+                # say): this roster says nothing about it, so it stays as it
+                # was rather than being cancelled.
+                if _current(prior, disk):
+                    events[uid] = prior
+                else:  # an interrupted publish sent a later version: outbid it
+                    events[uid] = _revision(
+                        prior.spec(), prior.hash, highest, disk, stamp, tz, prior.cancelled_in
+                    )
+                unchanged += 1
+                continue
             if prior.status is EventStatus.CANCELLED:
                 if _current(prior, disk):
                     events[uid] = prior
@@ -545,6 +560,12 @@ def _plan(
         changes.sort(key=lambda c: (c.start, c.uid))
         out.append(_Planned(spec, dict(sorted(events.items())), tuple(changes), unchanged, data))
     return out
+
+
+def _in_horizon(event: PublishedEvent, scenario: Scenario) -> bool:
+    """Whether the event's shift starts on a date of the scenario's horizon."""
+    day = event.start.astimezone(scenario.tz).date()
+    return scenario.horizon.start <= day <= scenario.horizon.end
 
 
 def _current(prior: PublishedEvent, disk: dict[str, _Seen]) -> bool:

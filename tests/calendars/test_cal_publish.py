@@ -182,6 +182,31 @@ def test_worker_gone_from_the_scenario_keeps_a_calendar_of_cancellations(tmp_pat
     assert events and all(e.status == "CANCELLED" for e in events.values())
 
 
+def test_next_period_leaves_the_last_periods_shifts_alone(tmp_path) -> None:
+    # The same program published for its next fortnight (one week overlapping),
+    # without a1 this time: a1's shifts of the first week happened or will, and
+    # the new roster says nothing about them, so they stay; those of the
+    # overlapping week are withdrawn, so they are cancelled.
+    first = dst_scenario(start="2024-10-28", weeks=2)
+    first_publish(first, tmp_path)
+    before = read_events((tmp_path / "worker-a1.ics").read_bytes())
+    nxt = dst_scenario(start="2024-11-04", weeks=2)
+    roster = [a for a in round_robin(nxt) if a.worker_id != "a1"]
+    report = publish(nxt, roster, tmp_path, now=LATER, explain_unfilled=False)
+    after = read_events((tmp_path / "worker-a1.ics").read_bytes())
+    start = dt.date(2024, 11, 4)
+    earlier = {u for u, e in before.items() if e.start.astimezone(first.tz).date() < start}
+    assert earlier and earlier != set(before)
+    for uid, event in before.items():
+        if uid in earlier:
+            assert after[uid].status == "CONFIRMED" and after[uid].sequence == event.sequence
+        else:
+            assert after[uid].status == "CANCELLED" and after[uid].sequence == event.sequence + 1
+    cancelled = {c.uid for c in report.changes if c.change is ChangeKind.CANCELLED}
+    assert not cancelled & earlier
+    assert report.count(ChangeKind.ADDED) > 0
+
+
 def test_alarm_setting_is_kept_until_changed(week, tmp_path) -> None:
     roster = round_robin(week)
     publish(week, roster, tmp_path, now=NOW, alarm_minutes=60, explain_unfilled=False)
