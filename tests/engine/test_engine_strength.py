@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import scaling
 
 import optimizer.solver as solver_module
 from optimizer.data import ProblemData
+from optimizer.io import load_scenario
 from optimizer.result import SolveStatus
 from optimizer.solver.model import build_model
 from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
 from tests.engine.helpers import checked, solve_checked, tiny
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DAY = {"id": "day", "start": "09:00", "end": "17:00", "required": 1, "days": "daily"}
 NIGHT = {"id": "night", "start": "21:00", "end": "05:00", "required": 1, "days": "daily"}
@@ -84,6 +89,17 @@ def test_greedy_continues_runs_shorter_than_a_soft_minimum() -> None:
     report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
     assert len(roster) == 14
     assert report.terms.get("rule:min_consecutive_days", 0) == 0
+
+
+def test_greedy_roster_of_the_24_7_program_weighs_fair_shares() -> None:
+    # Fair shares of hours and unsocial shifts are most of this program's
+    # cost; ranked by load and preferences alone its greedy roster cost 1584.
+    scenario = load_scenario(ROOT / "scenarios" / "windsor-24-7.yaml")
+    data = ProblemData(scenario)
+    roster = greedy_roster(data)
+    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    assert not report.violations
+    assert report.objective < 1400
 
 
 def test_preference_costs_charge_what_the_checker_charges() -> None:
