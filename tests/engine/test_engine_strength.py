@@ -8,9 +8,11 @@ import pytest
 import scaling
 
 import optimizer.solver as solver_module
+from optimizer.check import CheckReport
 from optimizer.data import ProblemData
 from optimizer.io import load_scenario
 from optimizer.result import SolveStatus
+from optimizer.scenario import Scenario
 from optimizer.solver.model import build_model
 from optimizer.solver.warmstart import greedy_roster, workers_breaking_rules
 from tests.engine.helpers import checked, solve_checked, tiny
@@ -19,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DAY = {"id": "day", "start": "09:00", "end": "17:00", "required": 1, "days": "daily"}
 NIGHT = {"id": "night", "start": "21:00", "end": "05:00", "required": 1, "days": "daily"}
+
+
+def greedy_checked(scenario: Scenario) -> tuple[list[tuple[int, int]], CheckReport]:
+    """The greedy roster of ``scenario`` and the checker's report on it."""
+    data = ProblemData(scenario)
+    roster = greedy_roster(data)
+    return roster, checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
 
 
 def test_greedy_respects_hard_weekend_limits() -> None:
@@ -48,17 +57,15 @@ def test_greedy_respects_hard_minimum_days_off() -> None:
     assert not workers_breaking_rules(data, greedy_roster(data))
 
 
-def test_greedy_keeps_a_soft_minimum_of_days_off_when_it_can() -> None:
+@pytest.mark.parametrize("rule", ["min_consecutive_days_off", "min_consecutive_days"])
+def test_greedy_keeps_a_soft_minimum_run_when_it_can(rule: str) -> None:
     # Least loaded first alone alternates two workers day by day: every rest
-    # is one day against a (soft) minimum of two. Working in pairs of days
-    # keeps every rest at two at no cost.
-    rules = {"min_consecutive_days_off": {"value": 2, "mode": "soft", "weight": 10}}
-    scenario = tiny(workers=2, rules=rules, weeks=2)
-    data = ProblemData(scenario)
-    roster = greedy_roster(data)
-    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    # and every run of work is one day against a (soft) minimum of two.
+    # Working in pairs of days keeps both at two at no cost.
+    scenario = tiny(workers=2, rules={rule: {"value": 2, "mode": "soft", "weight": 10}}, weeks=2)
+    roster, report = greedy_checked(scenario)
     assert len(roster) == 14
-    assert report.terms.get("rule:min_consecutive_days_off", 0) == 0
+    assert report.terms.get(f"rule:{rule}", 0) == 0
     assert not report.violations
 
 
@@ -72,32 +79,16 @@ def test_greedy_gives_shifts_to_the_workers_who_want_them() -> None:
         for d in days
     ]
     scenario = tiny(workers=2, weeks=1, weights={"preferences": 10}, preferences=preferences)
-    data = ProblemData(scenario)
-    roster = greedy_roster(data)
-    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    roster, report = greedy_checked(scenario)
     assert len(roster) == 7
     assert report.terms.get("preferences", 0) == 0
-
-
-def test_greedy_continues_runs_shorter_than_a_soft_minimum() -> None:
-    # Least loaded first alone alternates two workers day by day: every run of
-    # work is one day against a (soft) minimum of two.
-    rules = {"min_consecutive_days": {"value": 2, "mode": "soft", "weight": 5}}
-    scenario = tiny(workers=2, rules=rules, weeks=2)
-    data = ProblemData(scenario)
-    roster = greedy_roster(data)
-    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
-    assert len(roster) == 14
-    assert report.terms.get("rule:min_consecutive_days", 0) == 0
 
 
 def test_greedy_roster_of_the_24_7_program_weighs_fair_shares() -> None:
     # Fair shares of hours and unsocial shifts are most of this program's
     # cost; ranked by load and preferences alone its greedy roster cost 1584.
     scenario = load_scenario(ROOT / "scenarios" / "windsor-24-7.yaml")
-    data = ProblemData(scenario)
-    roster = greedy_roster(data)
-    report = checked(scenario, [(data.shifts[s].id, data.workers[w].id) for w, s in roster])
+    _, report = greedy_checked(scenario)
     assert not report.violations
     assert report.objective < 1400
 
