@@ -203,7 +203,8 @@ def lagrangian_bound(
     one so far): Polyak steps aim at it, and the loop stops once the bound
     reaches it. Stops at ``time_limit`` seconds, when ``stop`` is set, or once
     the bound has stopped gaining (``plateau`` seconds and ``PLATEAU_STEPS``
-    steps with a gain under ``PLATEAU_GAIN``; None: never). ``on_bound`` hears every improved bound.
+    steps with a gain under ``PLATEAU_GAIN``; None: never). ``on_bound``
+    hears every improved bound.
     """
     started = time.perf_counter()
     lag = lagrangian or Lagrangian(data)

@@ -8,7 +8,7 @@ runs of days off): first a worker whose run of working days is still shorter
 than a hard minimum, then, on a weekend day, one already working that weekend
 (so weekends are worked whole), then one whose days off would not be cut
 shorter than a soft minimum, then the least loaded (in bands of capacity;
-within a band, the one whose own soft terms gain most). A worker still owing a
+within a band, the one whose soft terms and fair shares gain most). A worker still owing a
 day of such a run once the day's slots are filled is put on one of its shifts
 over the headcount (an over-cover penalty at most, where a cut run would break
 a hard rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
@@ -17,11 +17,10 @@ hint.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from optimizer.check import worker_findings
+from optimizer.check import deviation, worker_findings
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
 from optimizer.scenario import Mode
@@ -85,8 +84,12 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
     weekends: dict[int, set[int]] = defaultdict(set)
     out: list[tuple[int, int]] = []
 
+    # Where workers carry hard horizon totals (every benchmark instance) the
+    # soft terms stay out of the choice: there it made 60 s rosters of
+    # instance 12 worse in 4 of 5 interleaved runs (see docs/benchmarks.md).
+    weigh_soft = not carries_totals(data)
     # Fairness and agency-share terms, summed as the roster grows.
-    terms = deviation_terms(data)
+    terms = deviation_terms(data) if weigh_soft else []
     terms_of: list[list[int]] = [[] for _ in data.workers]
     for t, term in enumerate(terms):
         for v in term.workers:
@@ -199,10 +202,6 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
             candidates[s].append(w)
     capacity = data.capacity_minutes
     liking = data.preference_costs
-    # Where workers carry hard horizon totals (every benchmark instance) the
-    # soft terms stay out of the choice: there it made 60 s rosters of
-    # instance 12 worse in 4 of 5 interleaved runs (see docs/benchmarks.md).
-    weigh_soft = not carries_totals(data)
     # Soft rules the greedy roster weighs (hard ones are kept by ``fits``/``owes``).
     on_rule = rules.min_consecutive_days
     on_soft, on_weight = on_rule.mode is Mode.SOFT, on_rule.weight
@@ -214,15 +213,19 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         top = data.shifts[s].max
         return top is None or staffed[s] < top
 
-    def owes(w: int, day: int) -> bool:
-        """Whether w must work ``day`` to end a run of working days of the minimum length."""
-        least = data.limits[w].min_consecutive_days
-        if not (min_on_hard and least and least > 1) or day - 1 not in days[w]:
-            return False
+    def run_before(w: int, day: int) -> int:
+        """Days w works in a row up to the day before ``day``."""
         run, d = 0, day - 1
         while d in days[w]:
             run, d = run + 1, d - 1
-        return run < least
+        return run
+
+    def owes(w: int, day: int) -> bool:
+        """Whether w must work ``day`` to end a run of working days of the minimum length."""
+        least = data.limits[w].min_consecutive_days
+        if not (min_on_hard and least and least > 1):
+            return False
+        return 0 < run_before(w, day) < least
 
     def soft(w: int, s: int) -> int:
         """What giving ``s`` to ``w`` changes in the soft terms, as far as it is
@@ -233,12 +236,8 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         sh = data.shifts[s]
         delta = liking[w].get(s, 0) - liking[w].get(-1 - sh.day, 0)
         least = data.limits[w].min_consecutive_days
-        if on_soft and least and least > 1 and sh.day - 1 in days[w]:
-            run, d = 0, sh.day - 1
-            while d in days[w]:
-                run, d = run + 1, d - 1
-            if run < least:
-                delta -= on_weight
+        if on_soft and least and least > 1 and 0 < run_before(w, sh.day) < least:
+            delta -= on_weight
         for t in terms_of[w]:
             amount = amounts[t][s]
             if amount:
@@ -255,8 +254,8 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         (a half-worked weekend spends a capped weekend on one shift), then not
         cutting a run of days off short where that is a soft rule (on the
         Windsor programs half the greedy roster's cost), then load in bands of
-        1 / LOAD_BANDS of capacity, within a band the change in the worker's
-        own soft terms, then exact load."""
+        1 / LOAD_BANDS of capacity, within a band the change in the soft terms
+        (see ``soft``), then exact load."""
         day = data.shifts[s].day
         k = weekend_of.get(day)
         whole = k is not None and k in weekends[w]
@@ -289,5 +288,5 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
 
 
 def _deviation(term: DeviationTerm, value: float) -> int:
-    """The checker's cost of a deviation term at ``value``."""
-    return term.weight * math.ceil(round(abs(value - term.target) / term.unit, 9))
+    """The checker's cost of a deviation term at ``value`` (a sum of whole amounts)."""
+    return term.weight * deviation(round(value), term.target, term.unit)
