@@ -7,7 +7,9 @@ in this package and nowhere else in the library.
 
 A solve runs in phases. Phase 0 builds a greedy roster and repairs it into a
 first feasible one. Phase 1 gives CP-SAT the whole model (hinted with the
-greedy roster); small programs are proven optimal there. From
+greedy roster); small programs are proven optimal there. Very large
+programs skip it, and so do large ones whose greedy roster keeps every hard
+rule: there LNS improves on that roster sooner than CP-SAT does. From
 ``LNS_AFTER`` of the time limit on, phase 1 hands over once it stalls, at
 once when its bound is weak, or early when it cannot beat the first roster.
 If CP-SAT's bound is still far from the roster, the model's LP relaxation is
@@ -144,6 +146,16 @@ LNS_AFTER = 0.3
 #: when the greedy roster already gives a first roster.
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
 
+#: ...and models with more than this skip it when the greedy roster keeps
+#: every hard rule as it stands. There CP-SAT did not beat that roster within
+#: the phase's stall time (Windsor 24/7, 40 workers × 13 weeks: its presolve
+#: alone takes about 2 s, and it then starts from its own far worse first
+#: solution, the hint being partial), while LNS improves it from the first
+#: block. Smaller programs keep the phase: it proves the Windsor pilot, daily
+#: and advised programs optimal and gives the extended one its bound (183
+#: against 91 without). Curtois instances' greedy rosters always need repair.
+PHASE_ONE_FEASIBLE_MAX_CONSTRAINTS = 20_000
+
 
 def _run(
     m: Model,
@@ -203,12 +215,13 @@ def _run(
 def _first_roster(
     m: Model,
     greedy: list[tuple[int, int]],
+    bad: set[int],
     workers: int,
     seed: int,
     stop: threading.Event | None,
     time_limit: float,
 ) -> Incumbent | None:
-    """The greedy roster with its rule-breaking workers re-optimised, if that succeeds.
+    """The greedy roster with its rule-breaking workers ``bad`` re-optimised, if that succeeds.
 
     It is the fallback start for the LNS phase when CP-SAT's own first phase
     finds nothing better (typical of large programs); CP-SAT itself is hinted
@@ -217,7 +230,6 @@ def _first_roster(
     it, and optimising the repair cost the whole budget on benchmark instances
     whose greedy roster breaks minimum-run rules.
     """
-    bad = workers_breaking_rules(m.data, greedy)
     values = {m.x[w][s].index: 1 for w, s in greedy}
     limit = min(5.0, 0.05 * time_limit)
     solver, code = solve_block(
@@ -456,12 +468,14 @@ def solve(
     greedy = greedy_roster(data, locked) if hint else []
     for w, s in greedy:
         m.cp.add_hint(m.x[w][s], 1)
-    first = _first_roster(m, greedy, workers, seed, stop, time_limit) if hint else None
+    bad = workers_breaking_rules(data, greedy) if hint else set()
+    first = _first_roster(m, greedy, bad, workers, seed, stop, time_limit) if hint else None
     if first is not None:
         callback.record(Progress(time.perf_counter() - start, first.objective, 0.0))
     # Phase 1: CP-SAT on the whole model. Small programs are proven optimal
     # here; on larger ones it improves the roster and finds a lower bound.
-    whole = first is None or len(m.cp.proto.constraints) <= PHASE_ONE_MAX_CONSTRAINTS
+    largest = PHASE_ONE_MAX_CONSTRAINTS if bad else PHASE_ONE_FEASIBLE_MAX_CONSTRAINTS
+    whole = first is None or len(m.cp.proto.constraints) <= largest
     if whole:
         solver, code = _run(
             m,
@@ -476,7 +490,9 @@ def solve(
         )
     else:
         # CP-SAT's presolve of a very large model can outlast the whole time
-        # limit (80 workers × 52 weeks: over a minute); start LNS at once.
+        # limit (80 workers × 52 weeks: over a minute), and on a large one a
+        # greedy roster that keeps every rule is more than it finds in its
+        # phase (see PHASE_ONE_FEASIBLE_MAX_CONSTRAINTS); start LNS at once.
         solver, code = first.solver, cp_model.FEASIBLE  # type: ignore[union-attr]
     out_of_time = time.perf_counter() >= deadline - 0.05 or (stop is not None and stop.is_set())
     if code == cp_model.UNKNOWN and first is None and not out_of_time:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import scaling
@@ -167,6 +169,33 @@ def test_large_model_path_starts_from_the_greedy_roster(monkeypatch: pytest.Monk
     result = solve_checked(tiny(workers=3, rules=rules, weeks=2), time_limit=3.0)
     assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     assert not result.unfilled
+
+
+@pytest.mark.parametrize("repaired", [False, True])
+def test_large_programs_skip_the_whole_model_phase_when_the_greedy_roster_keeps_every_rule(
+    monkeypatch: pytest.MonkeyPatch, repaired: bool
+) -> None:
+    # Every program counts as large here; one whose greedy roster needs repair
+    # (as every Curtois instance's does) still gets the whole-model phase.
+    monkeypatch.setattr(solver_module, "PHASE_ONE_FEASIBLE_MAX_CONSTRAINTS", 0)
+    rules = {"max_consecutive_days": {"value": 3}, "min_consecutive_days_off": {"value": 2}}
+    scenario = tiny(workers=3, rules=rules, weeks=2)
+    data = ProblemData(scenario)
+    assert not workers_breaking_rules(data, greedy_roster(data))
+    if repaired:
+        monkeypatch.setattr(solver_module, "workers_breaking_rules", lambda data, pairs: {0})
+    runs: list[float] = []
+    whole_model = solver_module._run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        runs.append(time.perf_counter())
+        return whole_model(*args, **kwargs)
+
+    monkeypatch.setattr(solver_module, "_run", spy)
+    result = solve_checked(scenario, time_limit=3.0)
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert not result.unfilled
+    assert bool(runs) is repaired
 
 
 def test_no_maximum_is_taken_over_a_long_sum() -> None:
