@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
 from optimizer.scenario import Mode, Rule, Scenario
+from optimizer.shifts import UTC, elapsed_minutes
 
 #: Objective terms in reporting order.
 TERMS = (
@@ -108,7 +109,7 @@ def rule_overlap(data: ProblemData, w: int, shifts: list[int]) -> list[Finding]:
     for i, a in enumerate(shifts):
         for b in shifts[i + 1 :]:
             sa, sb = data.shifts[a], data.shifts[b]
-            if sb.start >= sa.end:
+            if elapsed_minutes(sa.end, sb.start) >= 0:
                 break
             out.append(
                 Finding("overlap", wid, (sa.id, sb.id), 1, f"{wid} on overlapping {sa.id}, {sb.id}")
@@ -145,7 +146,8 @@ def rule_min_rest(data: ProblemData, w: int, shifts: list[int]) -> list[Finding]
         sa = data.shifts[a]
         for b in shifts[i + 1 :]:
             sb = data.shifts[b]
-            gap = int((sb.start - sa.end).total_seconds() // 60)
+            # Real time: across a DST night the wall clock is an hour off.
+            gap = elapsed_minutes(sa.end, sb.start)
             if gap >= rest:
                 break
             if gap >= 0:
@@ -462,7 +464,7 @@ def worker_findings(
     data: ProblemData, w: int, shifts: Iterable[int]
 ) -> tuple[list[Finding], list[tuple[Finding, int]]]:
     """Hard violations and (soft finding, weight) pairs for one worker's shifts."""
-    ordered = sorted(set(shifts), key=lambda s: (data.shifts[s].start, s))
+    ordered = sorted(set(shifts), key=lambda s: (data.shifts[s].start.astimezone(UTC), s))
     hard: list[Finding] = []
     soft: list[tuple[Finding, int]] = []
     for _, rule, fn in worker_rules(data.scenario):

@@ -185,6 +185,18 @@ class ProblemData:
         return reasons
 
     @cached_property
+    def instants(self) -> tuple[tuple[int, int], ...]:
+        """Each shift's start and end in minutes since the Unix epoch.
+
+        Real time: a gap between two shifts across a DST change is the time
+        that actually passes (aware datetimes in one zone subtract and compare
+        by the wall clock, an hour off that night).
+        """
+        return tuple(
+            (int(s.start.timestamp()) // 60, int(s.end.timestamp()) // 60) for s in self.shifts
+        )
+
+    @cached_property
     def eligible(self) -> tuple[tuple[int, ...], ...]:
         """For each worker, the shift indices they may ever take."""
         return tuple(

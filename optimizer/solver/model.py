@@ -178,11 +178,12 @@ def add_no_overlap(m: Model) -> None:
     # Two shifts starting on the same day are already exclusive when one shift
     # a day is a hard rule (add_one_shift_per_day bounds the day's sum by 1).
     same_day_done = data.scenario.rules.one_shift_per_day.mode is Mode.HARD
+    at = data.instants
     for _w, xs in enumerate(m.x):
-        order = sorted(xs, key=lambda s: data.shifts[s].start)
+        order = sorted(xs, key=lambda s: at[s][0])
         for i, a in enumerate(order):
             for b in order[i + 1 :]:
-                if data.shifts[b].start >= data.shifts[a].end:
+                if at[b][0] >= at[a][1]:
                     break
                 if same_day_done and data.shifts[a].day == data.shifts[b].day:
                     continue
@@ -241,12 +242,12 @@ def add_min_rest(m: Model) -> None:
         return
     data = m.data
     rest = round(rule.value * 60)
+    at = data.instants  # real minutes: rest across a DST night is an hour more or less
     for w, xs in enumerate(m.x):
-        order = sorted(xs, key=lambda s: data.shifts[s].start)
+        order = sorted(xs, key=lambda s: at[s][0])
         for i, a in enumerate(order):
             for b in order[i + 1 :]:
-                sa, sb = data.shifts[a], data.shifts[b]
-                gap = int((sb.start - sa.end).total_seconds() // 60)
+                gap = at[b][0] - at[a][1]
                 if gap >= rest:
                     break
                 if gap < 0:

@@ -468,7 +468,7 @@ class Pricer:
                         break
                     for b in by_day[d + gap_days]:
                         sb = data.shifts[b]
-                        gap = int((sb.start - sa.end).total_seconds() // 60)
+                        gap = data.instants[b][0] - data.instants[a][1]
                         hard, pen = False, 0
                         if gap < 0:
                             hard = True

@@ -54,6 +54,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         if rules.min_rest_hours.active and rules.min_rest_hours.value
         else 0
     )
+    at = data.instants  # real minutes, so rest across a DST night is what passes
     succession = rules.forbidden_successions
     barred = (
         {(p.first, p.then) for p in succession.pairs} if succession.mode is Mode.HARD else set()
@@ -155,12 +156,12 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
                 or (other.day == sh.day + 1 and (sh.coverage_id, other.coverage_id) in barred)
             ):
                 return False
-            if other.start < sh.end and sh.start < other.end:
+            (start, end), (other_start, other_end) = at[s], at[t]
+            if other_start < end and start < other_end:
                 return False
             if rest:
-                after = (sh.start - other.end).total_seconds()
-                before = (other.start - sh.end).total_seconds()
-                if 0 <= after < rest * 60 or 0 <= before < rest * 60:
+                after, before = start - other_end, other_start - end
+                if 0 <= after < rest or 0 <= before < rest:
                     return False
         if lim.max_week_minutes is not None and (
             week_minutes[(w, sh.iso_week)] + data.minutes[s] > lim.max_week_minutes

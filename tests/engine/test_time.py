@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from optimizer.shifts import expand_shifts
-from tests.engine.helpers import solve_checked, tiny
+from tests.engine.helpers import checked, solve_checked, tiny
 
 OVERNIGHT = {"id": "night", "start": "23:00", "end": "07:00", "required": 1, "days": "daily"}
 EVENING = {"id": "eve", "start": "15:00", "end": "23:00", "required": 1, "days": "daily"}
@@ -82,3 +84,33 @@ def test_unsocial_categories() -> None:
     assert shifts["eve"].categories == ("evening", "weekend")
     assert shifts["night"].categories == ("night",)
     assert shifts["day"].categories == ()
+
+
+# Saturday evening, then Sunday 10:00–14:00 with an 11 h minimum rest. The
+# night DST starts an evening ending 23:00 leaves 11 h on the wall clock but
+# 10 h of real rest; the night it ends, one ending 23:30 leaves 10.5 h on the
+# wall clock but 11.5 h of real rest.
+SUN_MORNING = {"id": "sun", "start": "10:00", "end": "14:00", "required": 1, "days": ["Sun"]}
+
+
+@pytest.mark.parametrize(
+    ("start", "evening_ends", "rested"),
+    [
+        ("2025-03-03", "23:00", False),  # DST starts Sun 9 Mar 2025: 10 h
+        ("2024-10-28", "23:30", True),  # DST ends Sun 3 Nov 2024: 11.5 h
+        ("2024-09-23", "23:00", True),  # no change: 11 h
+        ("2024-09-23", "23:30", False),  # no change: 10.5 h
+    ],
+)
+def test_rest_is_the_real_time_between_shifts_across_dst(
+    start: str, evening_ends: str, rested: bool
+) -> None:
+    evening = {"id": "sat", "start": "18:00", "end": evening_ends, "required": 1, "days": ["Sat"]}
+    scenario = tiny(
+        start=start, coverage=[evening, SUN_MORNING], rules={"min_rest_hours": {"value": 11}}
+    )
+    both = [(s.id, "W1") for s in expand_shifts(scenario)]
+    findings = checked(scenario, both).violations
+    assert [f.rule for f in findings] == ([] if rested else ["min_rest_hours"])
+    result = solve_checked(scenario)
+    assert result.unfilled_person_shifts == (0 if rested else 1)
