@@ -149,14 +149,13 @@ class ProblemData:
         self.num_days = scenario.horizon.days
         self.minutes = tuple(s.minutes for s in self.shifts)
         self.limits = tuple(worker_limits(scenario, w) for w in self.workers)
-        self._time_off: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
-        # The same as seconds since the epoch: eligibility tests every shift
-        # against them (80 workers × 52 weeks: 340,000 tests, 1 s as datetimes).
-        self._time_off_seconds: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+        # Time off as seconds since the epoch (real time, whatever the DST):
+        # eligibility tests every shift against it (80 workers × 52 weeks:
+        # 340,000 tests, 1 s as datetimes).
+        self._time_off: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
         for t in scenario.time_off:
             start, end = time_off_interval(t, scenario)
-            self._time_off[t.worker].append((start, end, t.reason))
-            self._time_off_seconds[t.worker].append((start.timestamp(), end.timestamp(), t.reason))
+            self._time_off[t.worker].append((start.timestamp(), end.timestamp(), t.reason))
 
     def date(self, day: int) -> dt.date:
         """Local date of horizon day ``day``."""
@@ -179,11 +178,11 @@ class ProblemData:
             reasons.append(f"not available on {shift.weekday}")
         if worker.windows is not None and not _in_windows(worker, shift):
             reasons.append("outside their working hours")
-        off = self._time_off_seconds.get(worker.id)
+        off = self._time_off.get(worker.id)
         if off:
             lo, hi = shift.start.timestamp(), shift.end.timestamp()
             for start, end, why in off:
-                if start < hi and lo < end:  # real time, as overlaps() compares
+                if start < hi and lo < end:
                     reasons.append(f"on time off{f' ({why})' if why else ''}")
                     break
         cap = self.limits[w].max_shifts_of.get(shift.coverage_id)
@@ -267,9 +266,9 @@ class ProblemData:
             if worker.end_date and dates[-1] > worker.end_date:
                 continue
             tz = self.scenario.tz
-            lo = local_datetime(dates[0], dt.time(0), tz)
-            hi = local_datetime(dates[-1] + dt.timedelta(days=1), dt.time(0), tz)
-            if any(overlaps(lo, hi, a, b) for a, b, _ in self._time_off.get(worker.id, ())):
+            lo = local_datetime(dates[0], dt.time(0), tz).timestamp()
+            hi = local_datetime(dates[-1] + dt.timedelta(days=1), dt.time(0), tz).timestamp()
+            if any(a < hi and lo < b for a, b, _ in self._time_off.get(worker.id, ())):
                 continue
             out.append((key, days))
         return tuple(out)
@@ -294,8 +293,8 @@ class ProblemData:
                     continue
                 if worker.end_date and date > worker.end_date:
                     continue
-                lo = local_datetime(date, dt.time(0), tz)
-                hi = local_datetime(date + dt.timedelta(days=1), dt.time(0), tz)
+                lo = local_datetime(date, dt.time(0), tz).timestamp()
+                hi = local_datetime(date + dt.timedelta(days=1), dt.time(0), tz).timestamp()
                 if any(a <= lo and hi <= b for a, b, _ in leave):
                     continue
                 days += 1

@@ -8,11 +8,11 @@ runs of days off): first a worker whose run of working days is still shorter
 than a hard minimum, then, on a weekend day, one already working that weekend
 (so weekends are worked whole), then one whose days off would not be cut
 shorter than a soft minimum, then the least loaded (in bands of capacity;
-within a band, the one whose soft terms and fair shares gain most). A worker still owing a
-day of such a run once the day's slots are filled is put on one of its shifts
-over the headcount (an over-cover penalty at most, where a cut run would break
-a hard rule). Minimum total hours are left to CP-SAT, which repairs a partly wrong
-hint.
+within a band, the one whose soft terms and fair shares gain most). A worker
+still owing a day of such a run once the day's slots are filled is put on one
+of its shifts over the headcount (an over-cover penalty at most, where a cut
+run would break a hard rule). Minimum total hours are left to CP-SAT, which
+repairs a partly wrong hint.
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ def greedy_roster(data: ProblemData, locked: Iterable[Assignment] = ()) -> list[
         return (not owes(w, day), not whole, ends_short_rest(w, day), band, soft(w, s), load, w)
 
     for day in range(data.num_days):
-        todays = sorted(data.shifts_by_day[day], key=lambda i: (data.shifts[i].start, i))
+        todays = sorted(data.shifts_by_day[day], key=lambda i: (at[i][0], i))
         for s in todays:
             need = data.shifts[s].required - staffed[s]
             while need > 0:
