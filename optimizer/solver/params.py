@@ -23,6 +23,11 @@ def configure(params: Any, workers: int) -> None:
     (full-LP and core, no helpers) in the LNS sub-problems made benchmark
     instance 12 worse in 3 of 3 interleaved runs and 10 no better; in the
     whole-model phase they gave instances 4 and 7 nothing.
+
+    CP-SAT's default cap on root LP iterations (2,000 per call) stays: raised
+    to 20,000, the full-LP worker proved its root bound on instances 10 and 11
+    in 8-9 s instead of 23-28 s, but the 60 s rosters were no better (whole
+    model alone or in the LNS blocks too).
     """
     # `params` is CpSolver.parameters (a SatParameters message; its class moved
     # between OR-Tools releases, hence Any).
