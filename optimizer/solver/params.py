@@ -26,8 +26,9 @@ def configure(params: Any, workers: int) -> None:
 
     CP-SAT's default cap on root LP iterations (2,000 per call) stays: raised
     to 20,000, the full-LP worker proved its root bound on instances 10 and 11
-    in 8-9 s instead of 23-28 s, but the 60 s rosters were no better (whole
-    model alone or in the LNS blocks too).
+    in 8-9 s instead of 23-28 s, but the 60 s rosters were no better, with the
+    cap raised in the whole-model phase or in the LNS blocks too (and on 12,
+    whose LP is not solved either way, the blocks did worse with 20,000 or 500).
     """
     # `params` is CpSolver.parameters (a SatParameters message; its class moved
     # between OR-Tools releases, hence Any).
