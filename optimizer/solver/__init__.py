@@ -11,7 +11,8 @@ greedy roster); small programs are proven optimal there. Very large
 programs skip it, and so do large ones whose greedy roster keeps every hard
 rule: there LNS improves on that roster sooner than CP-SAT does. From
 ``LNS_AFTER`` of the time limit on, phase 1 hands over once it stalls, at
-once when its bound is weak, or early when it cannot beat the first roster.
+once when its bound is weak, or early when it cannot beat the first roster
+or has no bound to speak of.
 If CP-SAT's bound is still far from the roster, the model's LP relaxation is
 solved with GLOP (:mod:`optimizer.solver.relaxation`) in a background thread
 while phase 2 runs: a lower bound CP-SAT may not reach within the limit on
@@ -142,6 +143,18 @@ STALL_MIN = 2.0
 #: Share of the time limit given to CP-SAT alone before LNS may take over.
 LNS_AFTER = 0.3
 
+#: ...except that a run whose bound is still under a tenth of its roster (gap
+#: of NO_GRIP_GAP or more) once NO_GRIP_AFTER of the limit has passed gives
+#: way then. At 3 s of 60, CP-SAT's bound on benchmark instances 10–12 is
+#: 0–7 against rosters of 5,700–12,400 (its root LP is not solved yet), and
+#: LNS from the first roster did better than the whole model first: 60 s,
+#: seeds 0 and 1, 10 4759 / 4672 against 4857 / 4848, 11 3457 / 3459
+#: against 3554 / 3764, 12 5031 / 4849 against 5160 / 5070. Smaller
+#: programs have a bound by then (instances 1–9 and the Windsor programs:
+#: gaps of 0–0.89 at 3 s) and keep the phase for their proofs.
+NO_GRIP_GAP = 0.98
+NO_GRIP_AFTER = 0.05
+
 #: Models with more constraints than this skip the whole-model CP-SAT phase
 #: when the greedy roster already gives a first roster.
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
@@ -167,6 +180,7 @@ def _run(
     limit: float,
     handover: float | None = None,
     fallback: bool = False,
+    no_grip: float | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
     """One CP-SAT run on the whole model; returns the solver and its status code.
 
@@ -179,7 +193,9 @@ def _run(
     than LNS on programs whose bound is tight, and small programs are proven
     optimal instead of being handed over a moment too soon. Without any
     roster it goes on, unless ``fallback`` says the caller has one to start
-    LNS from.
+    LNS from. With that roster, from ``no_grip`` (a perf_counter time) on, a
+    run whose bound is still under a tenth of the best roster (gap of
+    ``NO_GRIP_GAP`` or more) gives way before the hand-over.
     """
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers)
@@ -198,6 +214,7 @@ def _run(
             callback,
             handover,
             fallback,
+            no_grip,
             max(STALL_MIN, STALL_SHARE * limit),
             time.perf_counter(),
         ),
@@ -246,6 +263,7 @@ def _watch(
     callback: _Callback,
     handover: float | None,
     fallback: bool,
+    no_grip: float | None,
     stall: float,
     since: float,
 ) -> None:
@@ -264,6 +282,17 @@ def _watch(
             fresh = last is not None and callback.start + last.wall_time >= since
             close = last is not None and relative_gap(last.objective, callback.bound) < HANDOVER_GAP
             if fallback and not fresh and not close and time.perf_counter() - since >= stall:
+                solver.stop_search()
+                return
+            # ...and so does one with no bound to speak of (see NO_GRIP_GAP).
+            if (
+                fallback
+                and no_grip is not None
+                and last is not None
+                and time.perf_counter() >= no_grip
+                and relative_gap(last.objective, max(callback.bound, last.best_bound))
+                >= NO_GRIP_GAP
+            ):
                 solver.stop_search()
                 return
             continue
@@ -487,6 +516,7 @@ def solve(
             time_limit,
             handover=start + LNS_AFTER * time_limit,
             fallback=first is not None,
+            no_grip=start + NO_GRIP_AFTER * time_limit,
         )
     else:
         # CP-SAT's presolve of a very large model can outlast the whole time

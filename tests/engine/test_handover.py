@@ -33,7 +33,7 @@ def _watch(callback: solver_module._Callback, stall: float, seconds: float, risi
     now = time.perf_counter()
     watcher = threading.Thread(
         target=solver_module._watch,
-        args=(run, finished, callback, now, False, stall, now),
+        args=(run, finished, callback, now, False, None, stall, now),
         daemon=True,
     )
     watcher.start()
@@ -83,3 +83,40 @@ def test_a_far_run_hands_over_at_once_when_its_bound_is_weak() -> None:
     started = time.perf_counter()
     assert _watch(callback, stall=30.0, seconds=3.0, rising=True)
     assert time.perf_counter() - started < 1.0
+
+
+def _watch_before_handover(
+    callback: solver_module._Callback, no_grip: float, seconds: float, fallback: bool = True
+) -> float | None:
+    """Run the watcher before its hand-over (100 s away) with the no-bound check
+    from ``no_grip`` seconds on; the seconds until it stopped the run, or None."""
+    run, finished = _Run(), threading.Event()
+    now = time.perf_counter()
+    watcher = threading.Thread(
+        target=solver_module._watch,
+        args=(run, finished, callback, now + 100.0, fallback, now + no_grip, 30.0, now),
+        daemon=True,
+    )
+    watcher.start()
+    stopped = run.stopped.wait(seconds)
+    finished.set()
+    watcher.join()
+    return time.perf_counter() - now if stopped else None
+
+
+def test_a_run_with_no_bound_to_speak_of_gives_way_early() -> None:
+    # Instances 10-12 at 3 s of 60: bounds of 0-7 against rosters of thousands.
+    callback = _run_at(1000.0, 50.0)
+    assert relative_gap(1000.0, 50.0) >= solver_module.NO_GRIP_GAP
+    stopped = _watch_before_handover(callback, no_grip=0.5, seconds=3.0)
+    assert stopped is not None and 0.5 <= stopped < 1.5
+
+
+def test_a_run_with_a_bound_keeps_the_whole_model_until_the_handover() -> None:
+    callback = _run_at(1000.0, 500.0)  # gap 50 %: weak, but a bound
+    assert _watch_before_handover(callback, no_grip=0.2, seconds=1.5) is None
+
+
+def test_without_a_roster_to_fall_back_on_the_run_goes_on() -> None:
+    callback = _run_at(1000.0, 0.0)
+    assert _watch_before_handover(callback, no_grip=0.2, seconds=1.5, fallback=False) is None

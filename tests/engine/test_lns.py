@@ -101,3 +101,27 @@ def test_shapes_are_weighted_by_the_size_of_their_gains() -> None:
     for _ in range(30):  # no gain: the weight decays to its floor, never to 0
         hoods.update("days", optimal=False)
     assert hoods.wins["days"] == 0.2
+
+
+def test_rota_blocks_give_every_worker_a_turn() -> None:
+    m, hoods = _hoods_for(tiny(workers=6, weeks=2))
+    hoods.size["rota"] = 0.3  # two of the six workers a block
+    turns: list[int] = []
+    for _ in range(6):
+        free = hoods.block("rota", {})
+        chosen = [w for w in range(6) if free(w, 0)]
+        assert len(chosen) == 2
+        # The chosen workers' whole rosters are free, every day of the horizon.
+        assert all(free(w, d) for w in chosen for d in range(m.data.num_days))
+        turns.extend(chosen)
+    # Every worker has a turn in each rotation, in a new order each time.
+    assert sorted(turns[:6]) == sorted(turns[6:]) == list(range(6))
+
+
+def test_rota_block_size_does_not_adapt() -> None:
+    _, hoods = _hoods_for(tiny(workers=7, weeks=2))
+    size = hoods.size["rota"]
+    hoods.update("rota", optimal=True, quick=True)
+    hoods.update("rota", optimal=False, gain=5.0)
+    assert hoods.size["rota"] == size
+    assert hoods.wins["rota"] > 1.0  # its weight still follows its gains
