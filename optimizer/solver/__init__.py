@@ -143,17 +143,21 @@ STALL_MIN = 2.0
 #: Share of the time limit given to CP-SAT alone before LNS may take over.
 LNS_AFTER = 0.3
 
-#: ...except that a run whose bound is still under a tenth of its roster (gap
-#: of NO_GRIP_GAP or more) once NO_GRIP_AFTER of the limit has passed gives
-#: way then. At 3 s of 60, CP-SAT's bound on benchmark instances 10–12 is
-#: 0–7 against rosters of 5,700–12,400 (its root LP is not solved yet), and
-#: LNS from the first roster did better than the whole model first: 60 s,
-#: seeds 0 and 1, 10 4759 / 4672 against 4857 / 4848, 11 3457 / 3459
-#: against 3554 / 3764, 12 5031 / 4849 against 5160 / 5070. Smaller
-#: programs have a bound by then (instances 1–9 and the Windsor programs:
-#: gaps of 0–0.89 at 3 s) and keep the phase for their proofs.
+#: ...except that a run whose bound is still under a fiftieth of its roster
+#: (gap of NO_GRIP_GAP or more) once NO_GRIP_AFTER of the limit, and at least
+#: NO_GRIP_MIN seconds, have passed gives way then. At 3 s of 60, CP-SAT's
+#: bound on benchmark instances 10–12 is 0–7 against rosters of thousands
+#: (its root LP is not solved yet), and LNS from the first roster did better
+#: than the whole model first: 60 s, seeds 0 and 1, 10 4759 / 4672 against
+#: 4857 / 4848, 11 3457 / 3459 against 3554 / 3764, 12 5031 / 4849 against
+#: 5160 / 5070. Smaller programs have a bound by then and keep the phase for
+#: their proofs (instance 9, bound 179 against rosters over 1,600, was cut
+#: with a gap of 0.9 and lost its bound). Before about 3 s a run may simply
+#: not have reported its bound yet: the Windsor extended programme has none
+#: at 0.4 s of 8 (cut there, its reported bound fell from 183 to 91).
 NO_GRIP_GAP = 0.98
 NO_GRIP_AFTER = 0.05
+NO_GRIP_MIN = 3.0
 
 #: Models with more constraints than this skip the whole-model CP-SAT phase
 #: when the greedy roster already gives a first roster.
@@ -194,7 +198,7 @@ def _run(
     optimal instead of being handed over a moment too soon. Without any
     roster it goes on, unless ``fallback`` says the caller has one to start
     LNS from. With that roster, from ``no_grip`` (a perf_counter time) on, a
-    run whose bound is still under a tenth of the best roster (gap of
+    run whose bound is still under a fiftieth of the best roster (gap of
     ``NO_GRIP_GAP`` or more) gives way before the hand-over.
     """
     solver = cp_model.CpSolver()
@@ -516,7 +520,7 @@ def solve(
             time_limit,
             handover=start + LNS_AFTER * time_limit,
             fallback=first is not None,
-            no_grip=start + NO_GRIP_AFTER * time_limit,
+            no_grip=start + max(NO_GRIP_MIN, NO_GRIP_AFTER * time_limit),
         )
     else:
         # CP-SAT's presolve of a very large model can outlast the whole time
