@@ -104,10 +104,11 @@ SHAPES: dict[str, float] = {
 
 #: Shapes whose block size stays where it starts. A ``rota`` block re-plans a
 #: few workers against everyone else's rosters; on benchmark instance 12
-#: (60 workers, 1 s blocks) rotations of 4 and 6 workers reached 5084–5362
-#: and 4954–5252 in 60 s, of 9 workers 5825, and of 1 or 2 workers stalled
-#: at 8056 and 6096: blocks that time out still gain here, and shrinking
-#: them (the other shapes' rule) loses that.
+#: (60 workers, 1 s blocks, from the first roster) rotations of 6 workers
+#: reached 4954–5252 in 60 s, of 4 workers 5084 in 40 s and 5362 in 60 s, of
+#: 9 workers 5825; of 2 workers 6096 in 40 s, and single workers stalled at
+#: 8056. Blocks that time out still gain here, and shrinking them (the other
+#: shapes' rule) loses that.
 FIXED_SIZE = frozenset({"rota"})
 
 
@@ -175,7 +176,8 @@ class Neighbourhoods:
         A block solved to optimality grows (by half when it was ``quick``, under
         a quarter of its time: on benchmark instance 8 blocks of 15 % are
         proven optimal in 0.1 s and improve nothing); one that timed out
-        shrinks. ``gain`` is how much the block lowered the roster's cost.
+        shrinks; shapes in ``FIXED_SIZE`` keep their size. ``gain`` is how
+        much the block lowered the roster's cost.
         """
         size = self.size[shape]
         grow = QUICK_GROWTH if quick else 1.25
