@@ -278,6 +278,12 @@ def _watch(
         if handover is None:
             continue
         last = callback.history[-1] if callback.history else None
+        # The best roster's gap to the best bound any run has proven.
+        gap = (
+            1.0
+            if last is None
+            else relative_gap(last.objective, max(callback.bound, last.best_bound))
+        )
         if time.perf_counter() < handover:
             # Before the hand-over, a run that has not beaten the caller's
             # roster within the stall time, nor come close to a bound, gives
@@ -289,14 +295,8 @@ def _watch(
                 solver.stop_search()
                 return
             # ...and so does one with no bound to speak of (see NO_GRIP_GAP).
-            if (
-                fallback
-                and no_grip is not None
-                and last is not None
-                and time.perf_counter() >= no_grip
-                and relative_gap(last.objective, max(callback.bound, last.best_bound))
-                >= NO_GRIP_GAP
-            ):
+            no_bound = last is not None and gap >= NO_GRIP_GAP
+            if fallback and no_grip is not None and no_bound and time.perf_counter() >= no_grip:
                 solver.stop_search()
                 return
             continue
@@ -305,8 +305,6 @@ def _watch(
                 solver.stop_search()
                 return
             continue
-        bound = max(callback.bound, last.best_bound)
-        gap = relative_gap(last.objective, bound)
         # Stalled: no better roster since this run began or its last one.
         stalled = time.perf_counter() - max(since, callback.start + last.wall_time) >= stall
         if gap < PROOF_GAP:
