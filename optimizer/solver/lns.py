@@ -108,10 +108,11 @@ SHAPES: dict[str, float] = {
 #: reached 4954–5252 in 60 s, of 4 workers 5084 in 40 s and 5362 in 60 s, of
 #: 9 workers 5825; of 2 workers 6096 in 40 s, and single workers stalled at
 #: 8056. Blocks that time out still gain here, and shrinking them (the other
-#: shapes' rule) loses that. Its share of the workers, 15 %, against a tenth
-#: in the solver (60 s, four seeds each on instances 8, 11 and 12 and the
-#: 40 × 13 scaling program): medians 4947 against 5150 on 12, 1486 against 1537 on 8,
-#: 7117 against 7132 at 40 × 13, 3507 against 3456 on 11.
+#: shapes' rule) loses that. Those figures are of rota blocks alone; in the
+#: solver, beside the other shapes and with block times that grow with the
+#: size, 15 % of the workers (9 on instance 12) against a tenth gave medians
+#: of 4947 against 5150 on 12, 1486 against 1537 on 8, 7117 against 7132 at
+#: 40 × 13 and 3507 against 3456 on 11 (60 s, four seeds each).
 FIXED_SIZE = frozenset({"rota"})
 
 
