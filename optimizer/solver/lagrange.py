@@ -48,6 +48,8 @@ class LagrangianResult:
     seconds: float
     #: Each worker's cheapest schedule at the prices that gave the bound.
     schedules: list[Schedule]
+    #: The prices (π by shift, ρ by total) that gave the bound; None if none did.
+    prices: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class _Total:
@@ -220,6 +222,7 @@ def lagrangian_bound(
     rho = np.zeros(len(lag.totals))
     best = -math.inf
     best_schedules: list[Schedule] = []
+    best_prices: tuple[np.ndarray, np.ndarray] | None = None
     theta = STEP_START
     since = 0
     it = 0
@@ -236,6 +239,7 @@ def lagrangian_bound(
             if round_up(value) > round_up(best) and on_bound is not None:
                 on_bound(round_up(value))
             best, best_schedules, since = value, schedules, 0
+            best_prices = (pi, rho)
         else:
             since += 1
             if since >= STALL:
@@ -272,6 +276,7 @@ def lagrangian_bound(
         iterations=it,
         seconds=time.perf_counter() - started,
         schedules=best_schedules,
+        prices=best_prices,
     )
 
 
@@ -283,11 +288,17 @@ class BackgroundLagrangian:
     (40 workers × 13 weeks of the scaling benchmark: about 5700 in 13 s,
     where the LP relaxation gives 3668); then column generation
     (:func:`~optimizer.solver.colgen.column_generation`), started from each
-    worker's cheapest own schedule and its schedule at the best prices,
-    whose master LP finds the prices subgradient steps do not where shifts
-    compete for too few workers (12 workers × 4 weeks: 2505, converged in
-    2 s, where the subgradient stalls at about 400). Column generation gives
-    up after ``PATIENCE`` seconds if it has not beaten the first bound.
+    worker's cheapest own schedule and its schedule at the best prices, with
+    the master's duals boxed around those prices. Its master LP finds the
+    prices subgradient steps do not: where shifts compete for too few
+    workers (12 workers × 4 weeks: 2505, converged in 2 s, where the
+    subgradient stalls at about 300) and where the steps shrink to nothing
+    (20 workers × 13 weeks: the subgradient stops at about 730, column
+    generation converges to 1243). It runs until it converges, reaches the
+    best roster's objective or the solve ends. Unstabilised, it was still
+    far below the subgradient's bound when it gave up after 10 s at 20, 40
+    and 80 workers × 13 weeks; boxed, it can take half a minute beside the
+    search before it passes that bound (see docs/benchmarks.md).
 
     The pricing programme is compiled in the thread too (it is Python and
     holds the interpreter lock); a scenario whose programme takes longer than
@@ -342,9 +353,8 @@ class BackgroundLagrangian:
                 pricer=pricer,
                 stop=self._stop,
                 target=self._upper,
-                floor=lambda: float(self._bound),
-                patience=PATIENCE,
                 on_bound=self._record,
+                start=result.prices,
                 watch=self._watch,
             )
         finally:
@@ -378,9 +388,6 @@ class BackgroundLagrangian:
                     self._lp.InterruptSolve()
         self._thread.join()
 
-
-#: Seconds column generation may run without beating the subgradient's bound.
-PATIENCE = 10.0
 
 #: Seconds the pricing programme may take to compile in the background.
 BUILD_BUDGET = 3.0

@@ -22,7 +22,7 @@ from optimizer.check import worker_findings
 from optimizer.data import ProblemData
 from optimizer.result import SolveStatus
 from optimizer.scenario import Scenario
-from optimizer.solver.colgen import Master, column_generation, first_columns
+from optimizer.solver.colgen import Master, column_generation, deviation_terms, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian, Lagrangian, lagrangian_bound
 from optimizer.solver.model import build_model
 from optimizer.solver.pricing import Pricer, Unsupported, carries_totals
@@ -243,6 +243,37 @@ def test_column_generation_bound_is_far_above_the_lp_relaxation_where_shifts_com
     assert cg.bound > 3 * lp.bound
     # converged: the master's optimum is the bound
     assert cg.bound == math.ceil(cg.master - 1e-6 * cg.master)
+    # Started from the subgradient's prices, with the duals boxed around the
+    # best point, it converges to the same optimum (the box widens until the
+    # master's optimum lies inside it).
+    sub = lagrangian_bound(data, result.objective, 2.0, lagrangian=Lagrangian(data, pricer))
+    assert sub.prices is not None
+    boxed = column_generation(
+        data, first_columns(data, pricer) + sub.schedules, 30.0, pricer=pricer, start=sub.prices
+    )
+    assert boxed.converged and boxed.bound == cg.bound
+
+
+def test_the_box_keeps_the_master_duals_near_its_centre() -> None:
+    data = ProblemData(_program(8, 4))
+    pricer = Pricer(data)
+    master = Master(data)
+    for column in first_columns(data, pricer):
+        master.add(column)
+    unboxed, free, _ = master.solve()
+    # a centre from the Lagrangian's prices: wanted shifts priced, totals not
+    pi = np.full(len(data.shifts), 3.0)
+    center = master.duals_from(pi, np.zeros(len(deviation_terms(data))))
+    assert (center > 0).any()
+    master.box(center, 0.05)
+    value, duals, _ = master.solve()
+    assert np.all(np.abs(duals - center) <= 0.05 + 1e-7)
+    assert master.boxed() and not np.all(np.abs(free - center) <= 0.05)
+    # a box wide enough is not used, and the master's optimum is back
+    master.box(center, 1e6)
+    value, duals, _ = master.solve()
+    assert not master.boxed()
+    assert value == pytest.approx(unboxed, rel=1e-9)
 
 
 def test_background_lagrangian_stops_when_cancelled_and_gives_up_on_unsupported_rules() -> None:
