@@ -248,8 +248,11 @@ def test_column_generation_bound_is_far_above_the_lp_relaxation_where_shifts_com
     # master's optimum lies inside it).
     sub = lagrangian_bound(data, result.objective, 2.0, lagrangian=Lagrangian(data, pricer))
     assert sub.prices is not None
+    # the schedules of its last steps, each once, every one keeping the hard rules
+    assert sub.recent and len({(s.worker, s.shifts) for s in sub.recent}) == len(sub.recent)
+    assert all(not worker_findings(data, s.worker, s.shifts)[0] for s in sub.recent)
     boxed = column_generation(
-        data, first_columns(data, pricer) + sub.schedules, 30.0, pricer=pricer, start=sub.prices
+        data, first_columns(data, pricer) + sub.recent, 30.0, pricer=pricer, start=sub.prices
     )
     assert boxed.converged and boxed.bound == cg.bound
 
