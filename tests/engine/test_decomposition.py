@@ -214,11 +214,16 @@ def test_lagrangian_bound_never_exceeds_a_proven_optimum(scenario: Any) -> None:
     except Unsupported:
         return
     lag = Lagrangian(data, pricer)
-    assert lagrangian_bound(data, result.objective, 1.0, lagrangian=lag, plateau=None).bound <= (
-        result.objective
-    )
+    sub = lagrangian_bound(data, result.objective, 1.0, lagrangian=lag, plateau=None)
+    assert sub.bound <= result.objective
     cg = column_generation(data, first_columns(data, pricer), 2.0, pricer=pricer)
     assert cg.bound is None or cg.bound <= result.objective
+    if sub.prices is not None:
+        # boxed around the subgradient's prices, as in the solve
+        boxed = column_generation(
+            data, first_columns(data, pricer) + sub.recent, 1.0, pricer=pricer, start=sub.prices
+        )
+        assert boxed.bound is None or boxed.bound <= result.objective
 
 
 def _program(workers: int, weeks: int) -> Scenario:
