@@ -31,7 +31,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer.data import ProblemData
-from optimizer.solver.pricing import Pricer, Schedule
+from optimizer.solver.pricing import Pricer, Schedule, distinct
 
 #: Reduced costs above −EPSILON are treated as zero (GLOP's tolerances are ~1e-7).
 EPSILON = 1e-6
@@ -498,12 +498,7 @@ def column_generation(
                 if more is None:
                     break
                 improved(more[0], halfway)
-                known = {(column.worker, column.shifts) for column in fresh}
-                fresh += [
-                    column
-                    for column in improving(more[1], duals, mu)
-                    if (column.worker, column.shifts) not in known
-                ]
+                fresh = distinct(fresh + improving(more[1], duals, mu))
             if not fresh and master.boxed():
                 delta *= BOX_GROWTH  # the box holds the master back: widen it
             elif not fresh:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +57,11 @@ class Schedule:
     worker: int
     shifts: tuple[int, ...]
     cost: int
+
+
+def distinct(schedules: Iterable[Schedule]) -> list[Schedule]:
+    """Each schedule once (the same worker and shifts), in first-seen order."""
+    return list({(s.worker, s.shifts): s for s in schedules}.values())
 
 
 def _ceil_hours(minutes: int) -> int:
