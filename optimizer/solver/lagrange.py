@@ -301,17 +301,19 @@ class BackgroundLagrangian:
     (40 workers × 13 weeks of the scaling benchmark: about 5700 in 13 s,
     where the LP relaxation gives 3668); then column generation
     (:func:`~optimizer.solver.colgen.column_generation`), started from each
-    worker's cheapest own schedule and its schedule at the best prices, with
-    the master's duals boxed around those prices. Its master LP finds the
-    prices subgradient steps do not: where shifts compete for too few
-    workers (12 workers × 4 weeks: 2505, converged in 2 s, where the
-    subgradient stalls at about 300) and where the steps shrink to nothing
-    (20 workers × 13 weeks: the subgradient stops at about 730, column
-    generation converges to 1243). It runs until it converges, reaches the
+    worker's cheapest own schedule and the schedules of the subgradient's
+    last steps, with the master's duals boxed around its best prices. Its
+    master LP finds the prices subgradient steps do not: where shifts
+    compete for too few workers (12 workers × 4 weeks: 2505, converged in
+    2 s, where the subgradient stalls at about 300) and where the steps
+    shrink to nothing (20 workers × 13 weeks: the subgradient stops at about
+    730, column generation converges to 1243). It runs until it converges, reaches the
     best roster's objective or the solve ends. Unstabilised, it was still
     far below the subgradient's bound when it gave up after 10 s at 20, 40
-    and 80 workers × 13 weeks; boxed, it can take half a minute beside the
-    search before it passes that bound (see docs/benchmarks.md).
+    and 80 workers × 13 weeks; boxed, it took 14 s beside the search to pass
+    it at 40 × 13. It holds a core while it runs, also where it gains
+    nothing within the limit (40 × 52: 5 rounds in 28 s); no rule to stop it
+    there that spared 40 × 13 was found (see docs/benchmarks.md).
 
     The pricing programme is compiled in the thread too (it is Python and
     holds the interpreter lock); a scenario whose programme takes longer than
