@@ -114,3 +114,36 @@ def test_rest_is_the_real_time_between_shifts_across_dst(
     assert [f.rule for f in findings] == ([] if rested else ["min_rest_hours"])
     result = solve_checked(scenario)
     assert result.unfilled_person_shifts == (0 if rested else 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "night"),
+    [("2024-10-28", dt.date(2024, 11, 2)), ("2025-03-03", dt.date(2025, 3, 8))],
+    ids=["autumn-9h", "spring-7h"],
+)
+def test_availability_windows_read_the_wall_clock_on_dst_nights(start: str, night: dt.date) -> None:
+    """An overnight window is local clock times: the DST night's 23:00–07:00 shift
+    (9 h in autumn, 7 h in spring) fits a 23:00–07:00 window and not a 23:00–06:00 one."""
+    from optimizer.data import ProblemData
+
+    weekday = night.strftime("%a")
+
+    def eligible_nights(end: str) -> set[dt.date]:
+        window = {"days": weekday, "start": "23:00", "end": end}
+        data = ProblemData(
+            tiny(start=start, coverage=[OVERNIGHT], worker_fields={"windows": [window]})
+        )
+        return {data.shifts[s].date for s in data.eligible[0]}
+
+    assert eligible_nights("07:00") == {night}
+    assert eligible_nights("06:00") == set()
+    result = solve_checked(
+        tiny(
+            start=start,
+            coverage=[OVERNIGHT],
+            worker_fields={"windows": [{"days": weekday, "start": "23:00", "end": "07:00"}]},
+        )
+    )
+    worked = {a.shift_id for a in result.assignments}
+    assert len(worked) == 1 and result.unfilled_person_shifts == 6
+    assert all(u.shift.date != night for u in result.unfilled)
