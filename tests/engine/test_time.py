@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from optimizer.data import ProblemData
+from optimizer.scenario import WEEKDAYS, Scenario
 from optimizer.shifts import expand_shifts
 from tests.engine.helpers import checked, solve_checked, tiny
 
@@ -124,26 +126,18 @@ def test_rest_is_the_real_time_between_shifts_across_dst(
 def test_availability_windows_read_the_wall_clock_on_dst_nights(start: str, night: dt.date) -> None:
     """An overnight window is local clock times: the DST night's 23:00–07:00 shift
     (9 h in autumn, 7 h in spring) fits a 23:00–07:00 window and not a 23:00–06:00 one."""
-    from optimizer.data import ProblemData
 
-    weekday = night.strftime("%a")
+    def scenario(end: str) -> Scenario:
+        window = {"days": WEEKDAYS[night.weekday()], "start": "23:00", "end": end}
+        return tiny(start=start, coverage=[OVERNIGHT], worker_fields={"windows": [window]})
 
     def eligible_nights(end: str) -> set[dt.date]:
-        window = {"days": weekday, "start": "23:00", "end": end}
-        data = ProblemData(
-            tiny(start=start, coverage=[OVERNIGHT], worker_fields={"windows": [window]})
-        )
+        data = ProblemData(scenario(end))
         return {data.shifts[s].date for s in data.eligible[0]}
 
     assert eligible_nights("07:00") == {night}
     assert eligible_nights("06:00") == set()
-    result = solve_checked(
-        tiny(
-            start=start,
-            coverage=[OVERNIGHT],
-            worker_fields={"windows": [{"days": weekday, "start": "23:00", "end": "07:00"}]},
-        )
-    )
+    result = solve_checked(scenario("07:00"))
     worked = {a.shift_id for a in result.assignments}
     assert len(worked) == 1 and result.unfilled_person_shifts == 6
     assert all(u.shift.date != night for u in result.unfilled)
