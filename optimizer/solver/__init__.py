@@ -159,6 +159,19 @@ NO_GRIP_GAP = 0.98
 NO_GRIP_AFTER = 0.05
 NO_GRIP_MIN = 3.0
 
+#: While the decomposition bound's thread runs and its bound is within this
+#: share of the roster, each LNS block gets one CP-SAT thread instead of
+#: ``workers``, so that the search and the bound have a core each rather than
+#: three threads sharing two. Where the bound is that close its rounds pay:
+#: 40 workers × 13 weeks, interleaved 60 s pairs over two rounds, rosters 4
+#: better, 1 worse and 1 the same, bounds higher in 6 of 6 (gaps 6.6–9.1 %
+#: against 8.4–9.5 %); 40 × 26 rosters better 2 of 2; 80 × 13 the same roster
+#: with a higher bound. Where it is farther (20 workers, 40 × 52: gaps of
+#: 20–30 % all minute) blocks keep both threads: one thread for every block
+#: there made rosters worse in 5 of 6 pairs. The share was read off those
+#: first pairs' gaps, not tuned (see docs/benchmarks.md).
+SHARED_CORE_GAP = 0.2
+
 #: Models with more constraints than this skip the whole-model CP-SAT phase
 #: when the greedy roster already gives a first roster.
 PHASE_ONE_MAX_CONSTRAINTS = 200_000
@@ -355,6 +368,10 @@ def _improve(
     """
     stall = max(STALL_MIN, STALL_SHARE * time_limit)
     stop = callback.stop
+
+    def threads(objective: float) -> int:
+        return block_threads(workers, lagrangian, objective)
+
     # One set of neighbourhoods for all LNS rounds: the block sizes learnt in
     # one round carry over to the next.
     hoods = Neighbourhoods(m, random.Random(seed))
@@ -381,6 +398,7 @@ def _improve(
             on_improvement=callback.record,
             stop=stop,
             stall=stall if useful else None,
+            threads=threads,
         )
         if not useful or time.perf_counter() >= deadline - stall:
             continue
@@ -401,6 +419,22 @@ def _improve(
             if solver.objective_value < incumbent.objective - 1e-9:
                 incumbent = Incumbent(solver, solver.objective_value)
     return incumbent, bound
+
+
+def block_threads(workers: int, lagrangian: BackgroundLagrangian | None, objective: float) -> int:
+    """CP-SAT threads for the next LNS block, given the roster's ``objective``.
+
+    One while the decomposition bound's thread runs within
+    ``SHARED_CORE_GAP`` of the roster, so that it has a core of its own;
+    otherwise ``workers``.
+    """
+    if (
+        lagrangian is not None
+        and not lagrangian.done
+        and relative_gap(objective, lagrangian.bound) < SHARED_CORE_GAP
+    ):
+        return 1
+    return workers
 
 
 #: The LP relaxation is solved only when CP-SAT's gap is at least this.

@@ -313,7 +313,9 @@ class BackgroundLagrangian:
     and 80 workers × 13 weeks; boxed, it took 14 s beside the search to pass
     it at 40 × 13. It holds a core while it runs, also where it gains
     nothing within the limit (40 × 52: 5 rounds in 28 s); no rule to stop it
-    there that spared 40 × 13 was found (see docs/benchmarks.md).
+    there that spared 40 × 13 was found (see docs/benchmarks.md). While its
+    bound is near the roster the search leaves it that core
+    (:func:`optimizer.solver.block_threads`).
 
     The pricing programme is compiled in the thread too (it is Python and
     holds the interpreter lock); a scenario whose programme takes longer than

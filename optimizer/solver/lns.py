@@ -377,6 +377,7 @@ def improve(
     stop: threading.Event | None = None,
     stall: float | None = None,
     relaxation: BackgroundRelaxation | None = None,
+    threads: Callable[[float], int] | None = None,
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time).
 
@@ -385,7 +386,8 @@ def improve(
     ``stall`` it returns earlier, once no block has improved the roster for
     that many seconds. Once the LP ``relaxation`` solving in the background
     is done, its bound joins ``bound`` and its solution guides ``lp`` blocks
-    when it is close enough to the roster.
+    when it is close enough to the roster. ``threads`` gives each block's
+    CP-SAT threads from the roster's objective (``workers`` when it is None).
     """
     rng = hoods.rng
     values = roster_values(incumbent.solver, m)
@@ -414,7 +416,8 @@ def improve(
             deadline - time.perf_counter(),
             overhead + BLOCK_TIME[0] + BLOCK_TIME[1] * hoods.size[shape],
         )
-        solver, code = solve_block(m, values, free, limit, workers, rng.randrange(1 << 30), stop)
+        n = workers if threads is None else threads(incumbent.objective)
+        solver, code = solve_block(m, values, free, limit, n, rng.randrange(1 << 30), stop)
         found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if code == cp_model.UNKNOWN:
             # Not even the (complete, feasible) hint came back: the block ran

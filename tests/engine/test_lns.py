@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import scaling
 
 import optimizer.solver as solver_module
 from optimizer.io import load_scenario
@@ -125,3 +126,49 @@ def test_rota_block_size_does_not_adapt() -> None:
     hoods.update("rota", optimal=False, gain=5.0)
     assert hoods.size["rota"] == size
     assert hoods.wins["rota"] > 1.0  # its weight still follows its gains
+
+
+class _Bound:
+    """Stands in for the background decomposition bound: running or done, at a bound."""
+
+    def __init__(self, bound: float, done: bool = False) -> None:
+        self.bound, self.done = bound, done
+
+
+def test_blocks_leave_the_bound_a_core_only_while_it_runs_near_the_roster() -> None:
+    from typing import cast
+
+    from optimizer.solver import SHARED_CORE_GAP, block_threads
+    from optimizer.solver.lagrange import BackgroundLagrangian
+
+    def threads(bound: _Bound | None, objective: float, workers: int = 2) -> int:
+        return block_threads(workers, cast(BackgroundLagrangian | None, bound), objective)
+
+    near = 100.0 * (1 - SHARED_CORE_GAP) + 1.0  # a gap just under the share
+    far = 100.0 * (1 - SHARED_CORE_GAP) - 1.0
+    assert threads(None, 100.0) == 2
+    assert threads(_Bound(near), 100.0) == 1
+    assert threads(_Bound(far), 100.0) == 2
+    assert threads(_Bound(near, done=True), 100.0) == 2  # its core is free again
+    assert threads(_Bound(0.0), 100.0) == 2  # no bound yet
+    assert threads(_Bound(near), 100.0, workers=1) == 1
+
+
+def test_lns_blocks_run_on_the_threads_the_solve_gives_them(
+    short_phase_one: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from optimizer.solver import lns
+
+    asked: list[int] = []
+    original = lns.solve_block
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        asked.append(args[4])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(lns, "solve_block", recording)
+    monkeypatch.setattr(solver_module, "block_threads", lambda workers, bound, objective: 1)
+    result = solve_checked(scaling.program(20, 4), time_limit=4.0)
+    assert result.status is SolveStatus.FEASIBLE
+    # the first call measures the copy overhead on the solve's own threads
+    assert asked[0] == 2 and len(asked) > 1 and set(asked[1:]) == {1}
