@@ -160,9 +160,9 @@ NO_GRIP_AFTER = 0.05
 NO_GRIP_MIN = 3.0
 
 #: While the decomposition bound's thread runs and its bound is within this
-#: share of the roster, each LNS block gets one CP-SAT thread instead of
-#: ``workers``, so that the search and the bound have a core each rather than
-#: three threads sharing two. Where the bound is that close its rounds pay:
+#: share of the roster, each LNS block gets one CP-SAT thread fewer than
+#: ``workers`` (one instead of two), so that the bound has a core of its own
+#: rather than three threads sharing two cores. Where the bound is that close its rounds pay:
 #: 40 workers × 13 weeks, interleaved 60 s pairs over two rounds, rosters 4
 #: better, 1 worse and 1 the same, bounds higher in 6 of 6 (gaps 6.6–9.1 %
 #: against 8.4–9.5 %); 40 × 26 rosters better 2 of 2; 80 × 13 the same roster
@@ -424,16 +424,16 @@ def _improve(
 def block_threads(workers: int, lagrangian: BackgroundLagrangian | None, objective: float) -> int:
     """CP-SAT threads for the next LNS block, given the roster's ``objective``.
 
-    One while the decomposition bound's thread runs within
-    ``SHARED_CORE_GAP`` of the roster, so that it has a core of its own;
-    otherwise ``workers``.
+    One fewer than ``workers`` (at least one) while the decomposition bound's
+    thread runs within ``SHARED_CORE_GAP`` of the roster, so that it has a
+    core of its own; otherwise ``workers``.
     """
     if (
         lagrangian is not None
         and not lagrangian.done
         and relative_gap(objective, lagrangian.bound) < SHARED_CORE_GAP
     ):
-        return 1
+        return max(1, workers - 1)
     return workers
 
 

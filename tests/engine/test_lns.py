@@ -152,6 +152,7 @@ def test_blocks_leave_the_bound_a_core_only_while_it_runs_near_the_roster() -> N
     assert threads(_Bound(near, done=True), 100.0) == 2  # its core is free again
     assert threads(_Bound(0.0), 100.0) == 2  # no bound yet
     assert threads(_Bound(near), 100.0, workers=1) == 1
+    assert threads(_Bound(near), 100.0, workers=4) == 3  # one core for the bound, not three
 
 
 def test_lns_blocks_run_on_the_threads_the_solve_gives_them(
