@@ -162,14 +162,15 @@ NO_GRIP_MIN = 3.0
 #: While the decomposition bound's thread runs and its bound is within this
 #: share of the roster, each LNS block gets one CP-SAT thread fewer than
 #: ``workers`` (one instead of two), so that the bound has a core of its own
-#: rather than three threads sharing two cores. Where the bound is that close its rounds pay:
-#: 40 workers × 13 weeks, interleaved 60 s pairs over two rounds, rosters 4
-#: better, 1 worse and 1 the same, bounds higher in 6 of 6 (gaps 6.6–9.1 %
-#: against 8.4–9.5 %); 40 × 26 rosters better 2 of 2; 80 × 13 the same roster
-#: with a higher bound; 20 × 4, 80 × 26 and 80 × 52 better in 4 of 4. Where it is farther (20 workers, 40 × 52: gaps of
-#: 20–30 % all minute) blocks keep both threads: one thread for every block
-#: there made rosters worse in 5 of 6 pairs. The share was read off those
-#: first pairs' gaps, not tuned (see docs/benchmarks.md).
+#: rather than three threads sharing two cores. Where the bound is that close
+#: its rounds pay: 40 workers × 13 weeks, interleaved 60 s pairs over two
+#: rounds, rosters 4 better, 1 worse and 1 the same, bounds higher in 6 of 6
+#: (gaps 6.6–9.1 % against 8.4–9.5 %); 40 × 26 rosters better 2 of 2; 80 × 13
+#: the same roster with a higher bound; 20 × 4, 80 × 26 and 80 × 52 better in
+#: 4 of 4. Where it is farther (20 workers, 40 × 52: gaps of 20–30 % all
+#: minute) blocks keep both threads: one thread for every block there made
+#: rosters worse in 5 of 6 pairs. The share was read off those first pairs'
+#: gaps, not tuned (see docs/benchmarks.md).
 SHARED_CORE_GAP = 0.2
 
 #: Models with more constraints than this skip the whole-model CP-SAT phase
