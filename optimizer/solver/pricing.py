@@ -114,11 +114,40 @@ class _Rules:
     min_total: _Penalty
     types: _Penalty
     caps: tuple[tuple[str, int], ...]
+    #: The shortest shift of each capped type, in ``caps``' order.
+    cap_minutes: tuple[int, ...] = ()
+
+
+def _binding_caps(data: ProblemData, lim: Limits) -> tuple[tuple[str, int], ...]:
+    """The per-type caps that can bind, each carried in the programme's state.
+
+    A cap at least the number of days offering its type cannot be reached
+    with one shift a day, and a hard cap of 0 is already kept by eligibility
+    (the worker is offered no such shift); carrying either would multiply the
+    states by its range for nothing (Curtois instance 8: a cap of 28 on a
+    28-day horizon made 220 000 states of a day).
+    """
+    hard = data.scenario.rules.max_shifts_of_type.mode is Mode.HARD
+    days: dict[str, int] = {}
+    for d in range(data.num_days):
+        for cov in {data.shifts[s].coverage_id for s in data.shifts_by_day[d]}:
+            days[cov] = days.get(cov, 0) + 1
+    return tuple(
+        sorted(
+            (cov, cap)
+            for cov, cap in lim.max_shifts_of.items()
+            if cap < days.get(cov, 0) and not (cap == 0 and hard)
+        )
+    )
 
 
 def _rules(data: ProblemData, lim: Limits) -> _Rules:
     r = data.scenario.rules
-    caps = tuple(sorted(lim.max_shifts_of.items()))
+    caps = _binding_caps(data, lim)
+    shortest: dict[str, int] = {}
+    for s, shift in enumerate(data.shifts):
+        cov = shift.coverage_id
+        shortest[cov] = min(shortest.get(cov, data.minutes[s]), data.minutes[s])
     return _Rules(
         max_week_minutes=lim.max_week_minutes or 0,
         min_week_minutes=lim.min_week_minutes or 0,
@@ -145,6 +174,7 @@ def _rules(data: ProblemData, lim: Limits) -> _Rules:
         min_total=_Penalty.of(r.total_hours, lim.min_total_minutes or None),
         types=_Penalty.of(r.max_shifts_of_type, caps or None),
         caps=caps,
+        cap_minutes=tuple(max(shortest.get(cov, 0), 1) for cov, _ in caps),
     )
 
 
@@ -167,6 +197,10 @@ class _Shape:
     #: when this is its last day in the horizon; None otherwise.
     windows: tuple[int, ...] | None
     last: bool
+    #: The most minutes the worker can still work after this day, when a hard
+    #: minimum total makes it prune states that can no longer reach it; −1
+    #: otherwise (so that days and workers share compiled steps).
+    reach: int = -1
 
 
 @dataclass
@@ -314,8 +348,12 @@ class _Compiler:
                     cost += r.types.weight
                 else:
                     s[_TYPES + k] += 1
+            if r.max_total.active and r.max_total.hard:
+                self._loosen(s)
             if shape.weekend_day:
                 s[CUR] = 1
+        if shape.reach >= 0 and s[TOTAL] + shape.reach < r.min_total_minutes:
+            return None  # the hard minimum total is out of reach
         # end of the week: weekly penalties, then a fresh week
         if shape.week_end:
             if r.max_week.active and not r.max_week.hard:
@@ -363,6 +401,21 @@ class _Compiler:
                 cost += r.min_total.weight * _ceil_hours(r.min_total_minutes - s[TOTAL])
             s = [0] * len(s)
         return tuple(s), cost
+
+    def _loosen(self, s: list[int]) -> None:
+        """Merge type counts that the hard maximum total keeps from their caps.
+
+        With ``left`` shifts of a type still possible under the maximum
+        total, every count at least ``left`` below its cap leaves the cap out
+        of reach: such counts behave alike and are stored as ``cap − left``.
+        The programme stays exact and the states fewer (Curtois instance 8:
+        a count is then carried only while few other shifts are worked).
+        """
+        r = self.r
+        spare = r.max_total_minutes - s[TOTAL]
+        for k, (_, cap) in enumerate(r.caps):
+            left = spare // r.cap_minutes[k]
+            s[_TYPES + k] = max(s[_TYPES + k], cap - left)
 
     def _runs(self, s: list[int], works: bool) -> int | None:
         """Move the run fields of ``s`` on by today; the penalty (None: forbidden)."""
@@ -508,6 +561,7 @@ class Pricer:
         for window in data.weekend_windows():
             ends.setdefault(window[-1], []).append(len(window))
         pref = data.preference_costs[w]
+        reach = self._reach(w, comp.r)
         steps: list[_Step] = []
         options: list[list[int]] = []
         local: list[np.ndarray] = []
@@ -525,6 +579,7 @@ class Pricer:
             )
             k = weekend_last.get(d)
             shape = _Shape(
+                reach=reach[d],
                 options=tuple((data.minutes[s], data.shifts[s].coverage_id) for s in today),
                 conflicts=conflicts,
                 week_end=d in week_last,
@@ -544,6 +599,35 @@ class Pricer:
             list_id = step.out
             prev = today
         return comp, steps, options, local
+
+    def _reach(self, w: int, r: _Rules) -> list[int]:
+        """Per day, the most minutes worker ``w`` can work on the days after it.
+
+        An upper bound (it ignores every rule but eligibility and a hard
+        maximum run), used to prune states below a hard minimum total; all −1
+        when there is none, so that nothing is pruned.
+        """
+        data = self.data
+        days = data.num_days
+        if not (r.min_total.active and r.min_total.hard):
+            return [-1] * days
+        eligible = set(data.eligible[w])
+        most = [
+            max((data.minutes[s] for s in data.shifts_by_day[d] if s in eligible), default=0)
+            for d in range(days)
+        ]
+        longest = r.max_consecutive if r.max_run.active and r.max_run.hard else days
+        # after[k]: the most minutes from day d + 1 on when the run of working
+        # days before day d + 1 is k long (fewer days left to a longer run)
+        after = [0] * (longest + 1)
+        out = [0] * days
+        for d in range(days - 1, -1, -1):
+            out[d] = after[0]
+            after = [
+                max(after[0], most[d] + after[k + 1] if most[d] and k < longest else 0)
+                for k in range(longest + 1)
+            ]
+        return out
 
     # -- pricing ---------------------------------------------------------------
 

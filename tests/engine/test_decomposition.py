@@ -339,6 +339,40 @@ def test_programmes_that_carry_horizon_totals_are_recognised() -> None:
     assert not carries_totals(ProblemData(off))
 
 
+def test_counts_that_cannot_bind_add_no_states_to_the_programme() -> None:
+    # Two weeks of two daily shifts; a total of at most 6 shifts (48 h).
+    coverage = [
+        {"id": "day", "start": "07:00", "end": "15:00", "required": 1, "days": "daily"},
+        {"id": "late", "start": "15:00", "end": "23:00", "required": 1, "days": "daily"},
+    ]
+
+    def states(total: str = "hard", **fields: Any) -> int:
+        rules = {
+            "one_shift_per_day": {"mode": "hard"},
+            "total_hours": {"mode": total},
+            "max_shifts_of_type": {"mode": "hard"},
+        }
+        scenario = tiny(
+            coverage=coverage,
+            rules=rules,
+            weeks=2,
+            worker_fields={"max_total_hours": 48, **fields},
+        )
+        steps = Pricer(ProblemData(scenario)).workers[0][1]
+        return sum(step.target_states for step in steps)  # states over the days
+
+    plain = states()
+    # a cap of 14 on a 14-day horizon, or of 6 under a total of 6 shifts,
+    # can never be reached: the programme does not count towards it
+    assert states(max_shifts={"day": 14}) == plain
+    assert states("off", max_shifts={"day": 14}) == states("off")
+    assert states(max_shifts={"day": 6}) == plain
+    # a cap of 4 can (with the other type worked too): the count is carried
+    assert states(max_shifts={"day": 4}) > plain
+    # a hard minimum total prunes the states that can no longer reach it
+    assert states(min_total_hours=48) < plain
+
+
 def test_master_duals_are_projected_to_where_the_lagrangian_bound_holds() -> None:
     # Any duals, once projected, keep every variable of the master's own
     # (shortfall, excess, slack, deviation) at reduced cost ≥ 0 and every
