@@ -472,9 +472,10 @@ def _lagrangian(
     minimums, preferences) the LP relaxation is weak and the Lagrangian bound
     over whole schedules much stronger (40 workers × 13 weeks: 3668 against
     about 5650). It runs beside the search until it stops gaining. Not tried
-    where workers carry horizon totals (see :func:`carries_totals`): on Curtois
-    instances 8, 9 and 12 the 3 s spent finding that out made 6 of 9
-    interleaved 60 s rosters worse.
+    where workers carry horizon totals (see :func:`carries_totals`): there the
+    search needs both cores. On Curtois instances 7, 8, 10 and 12, with the
+    bound running from the first roster on, 60 s rosters were worse in 6 of 8
+    interleaved pairs (by up to 20 % on 12), though the bound itself rose.
     """
     if relative_gap(objective, bound) < RELAXATION_GAP or carries_totals(data):
         return None

@@ -461,8 +461,10 @@ def carries_totals(data: ProblemData) -> bool:
 
     Total-hours limits and per-type shift caps put a running count over the
     whole horizon into every state, which multiplies the states by that
-    count's range: the larger Curtois instances (8–12) do not compile within
-    3 s, and a compile that would not finish is CPU taken from the search.
+    count's range. Such programmes still compile (Curtois instances 8, 9 and
+    11 in about 2 s, 10 and 12 in 7–12 s), but where rules hold workers this
+    tightly the search gains more from the CPU than from the bound or from
+    weighing soft terms in the greedy roster (see docs/benchmarks.md).
     """
     rules = data.scenario.rules
     for lim in data.limits:
