@@ -262,6 +262,17 @@ def _header(ws: Worksheet, values: Sequence[object], row: int = 1) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def _write_row(ws: Worksheet, row: int, values: Sequence[object]) -> None:
+    """Write ``values`` into ``row`` from column 1, with dates and times formatted."""
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=value)
+        # datetime before date: a datetime is a date too
+        if isinstance(value, dt.datetime):
+            cell.number_format = _DATETIME
+        elif isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+
+
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -361,8 +372,7 @@ def _hours_sheet(ws: Worksheet, scenario: Scenario, rows: Sequence[RosterRow]) -
             wh.shifts,
             wh.weekly_limit,
         ]
-        for col, value in enumerate(values, start=1):
-            ws.cell(row=i, column=col, value=value)
+        _write_row(ws, i, values)
         over = set(wh.weeks_over)
         for k, week in enumerate(weeks):
             cell = ws.cell(row=i, column=first_week_col + k, value=round(wh.weekly[week], 2))
@@ -407,12 +417,7 @@ def _agency_sheet(
             worker_label(workers[r.worker_id]),
             s.holiday or "",
         ]
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
-            if col in (4, 5):
-                cell.number_format = _DATETIME
-            elif col == 1:
-                cell.number_format = "yyyy-mm-dd"
+        _write_row(ws, row, values)
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="Totals per worker").font = _BOLD
@@ -430,8 +435,7 @@ def _agency_sheet(
             round(sum(r.shift.hours for r in worked), 2),
             round(sum(r.shift.hours for r in worked if r.shift.holiday), 2),
         ]
-        for col, value in enumerate(values, start=1):
-            ws.cell(row=row, column=col, value=value)
+        _write_row(ws, row, values)
     ws.freeze_panes = "A5"
     _widths(ws, [12, 9, 22, 17, 17, 8, 10, 28, 22])
 
@@ -470,12 +474,7 @@ def _unfilled_sheet(ws: Worksheet, scenario: Scenario, staffed: Sequence[Staffin
             ", ".join(worker_label(workers[w]) for w in st.worker_ids),
             st.reason,
         ]
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
-            if col in (4, 5):
-                cell.number_format = _DATETIME
-            elif col == 1:
-                cell.number_format = "yyyy-mm-dd"
+        _write_row(ws, row, values)
         row += 1
     if row == 2:
         ws.cell(row=2, column=1, value="Every shift is staffed to its requirement.")
@@ -505,12 +504,7 @@ def _assignments_sheet(ws: Worksheet, scenario: Scenario, rows: Sequence[RosterR
             agencies[r.agency_id].name,
             s.holiday or "",
         ]
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=i, column=col, value=value)
-            if col in (6, 7):
-                cell.number_format = _DATETIME
-            elif col == 4:
-                cell.number_format = "yyyy-mm-dd"
+        _write_row(ws, i, values)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     _widths(ws, [22, 12, 22, 12, 8, 17, 17, 8, 10, 28, 8, 8, 30, 20])

@@ -91,6 +91,43 @@ def test_workbook_sheets_grid_hours_agencies_unfilled(tmp_path) -> None:
     assert wb["Assignments"].max_row == len(roster) + 1
 
 
+def test_workbook_dates_and_times_are_local_and_read_as_dates(tmp_path) -> None:
+    # Two weeks across the autumn DST change: every start and end on every
+    # sheet is the local wall-clock time, formatted as a date-time, and every
+    # date column a date, so that a spreadsheet sorts and filters them.
+    scenario = dst_scenario(weeks=2)
+    roster = round_robin(scenario, skip_every=4)
+    wb = load_workbook(export_xlsx(scenario, roster, tmp_path / "r.xlsx", now=NOW))
+    shifts = {s.id: s for s in expand_shifts(scenario)}
+    local = {
+        (s.date, s.label): (
+            s.start.astimezone(scenario.tz).replace(tzinfo=None),
+            s.end.astimezone(scenario.tz).replace(tzinfo=None),
+        )
+        for s in shifts.values()
+    }
+    assert len({start.utcoffset() for start in (s.start for s in shifts.values())}) == 2
+    # (sheet, first data row, date, label, start and end columns), 1-based
+    layouts = [
+        ("Agency A", 5, 1, 3, 4, 5),
+        ("Unfilled", 2, 1, 3, 4, 5),
+        ("Assignments", 2, 4, 3, 6, 7),
+    ]
+    for name, first, date_col, label_col, start_col, end_col in layouts:
+        ws = wb[name]
+        seen = 0
+        for row in ws.iter_rows(min_row=first):
+            day, label = row[date_col - 1], row[label_col - 1]
+            if not isinstance(day.value, dt.datetime):
+                break  # the sheet's table has ended (totals follow on agency sheets)
+            start, end = row[start_col - 1], row[end_col - 1]
+            assert day.number_format == "yyyy-mm-dd", name
+            assert start.number_format == end.number_format == "yyyy-mm-dd hh:mm", name
+            assert (start.value, end.value) == local[(day.value.date(), label.value)], name
+            seen += 1
+        assert seen > 0, name
+
+
 def test_hours_over_limits_are_flagged(tmp_path) -> None:
     data = dst_data(weeks=1)
     data["workers"][0]["max_hours_per_week"] = 10
