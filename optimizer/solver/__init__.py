@@ -19,7 +19,10 @@ while phase 2 runs: a lower bound CP-SAT may not reach within the limit on
 large programs, and, once solved, a guide for the LNS blocks; beside it the
 decomposition bound over whole worker schedules
 (:mod:`optimizer.solver.lagrange`), much stronger where each worker's own
-rules make the cost. Phase 2 is
+rules make the cost. Where workers carry horizon totals that decomposition
+starts right after the first roster instead, and its dives over the
+converged master (:func:`optimizer.solver.colgen.dive`) hand rosters to
+whichever phase is running. Phase 2 is
 large-neighbourhood search (:mod:`optimizer.solver.lns`); while CP-SAT's
 bound is useful it alternates with CP-SAT on the whole model, each restarted
 from the other's best roster.
@@ -665,7 +668,10 @@ def solve(
             handover=start + LNS_AFTER * time_limit,
             fallback=first is not None,
             no_grip=start + max(NO_GRIP_MIN, NO_GRIP_AFTER * time_limit),
-            rival=_rival(lagrangian),
+            # No rival here: a dive roster that stopped this run cut short
+            # the proofs of benchmark instance 5 (optimal in 18–20 s without
+            # the dive; 1145–1146 at 60 s when stopped for it, 1143 proven in
+            # 22–40 s when the roster waits for the hand-over).
             floor=_floor(lagrangian),
         )
     else:
