@@ -275,12 +275,12 @@ def markdown(rows: list[Row], time_limit: float, workers: int, seeds: list[int])
         "Each instance is imported as an ordinary scenario (`shiftcover curtois import`) and "
         "solved by the same engine as every program. *Gap %* is (ours − best known) / best "
         "known; *Best bound* is the best proven lower bound (CP-SAT's, or the LP "
-        "relaxation's when higher); * marks best known values "
-        "not proven optimal. *Checker* is the solver-independent checker's verdict: no hard "
-        "violation and the same objective (which equals the benchmark's cost). With "
-        "several seeds a row is the median run (by objective); *Runs* lists every run's "
-        "objective in seed order, *Best bound* is the best any run proved and *First "
-        "roster* the median time.",
+        "relaxation's or the decomposition's when higher); * marks best known values "
+        "not proven optimal in the literature. *Checker* is the solver-independent "
+        "checker's verdict: no hard violation and the same objective (which equals the "
+        "benchmark's cost). With several seeds a row is the median run (by objective); "
+        "*Runs* lists every run's objective in seed order, *Best bound* is the best any "
+        "run proved and *First roster* the median time.",
         "",
     ]
     return "\n".join(lines)
