@@ -22,7 +22,7 @@ decomposition bound over whole worker schedules
 rules make the cost. Where workers carry horizon totals that decomposition
 starts right after the first roster instead, and its dives over the
 converged master (:func:`optimizer.solver.colgen.dive`) hand rosters to
-whichever phase is running. Phase 2 is
+the search (from phase 1's hand-over on). Phase 2 is
 large-neighbourhood search (:mod:`optimizer.solver.lns`); while CP-SAT's
 bound is useful it alternates with CP-SAT on the whole model, each restarted
 from the other's best roster.
