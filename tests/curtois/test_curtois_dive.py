@@ -42,6 +42,16 @@ def _cells(schedules: list[Schedule]) -> list[tuple[int, int]]:
     return [(c.worker, s) for c in schedules for s in c.shifts]
 
 
+def _dived_job(data: ProblemData) -> BackgroundLagrangian:
+    """The decomposition with dives, cancelled once it offers a roster (or after 60 s)."""
+    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True, build_budget=30.0)
+    deadline = time.perf_counter() + 60.0
+    while job.roster is None and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    job.cancel()
+    return job
+
+
 def test_every_dive_gives_a_roster_the_checker_accepts_at_or_above_the_bound() -> None:
     data = _data()
     pricer = Pricer(data)
@@ -69,11 +79,7 @@ def test_a_dive_that_is_stopped_or_out_of_time_gives_nothing() -> None:
 
 def test_the_background_dive_offers_its_best_checked_roster_once() -> None:
     data = _data()
-    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True, build_budget=30.0)
-    deadline = time.perf_counter() + 60.0
-    while job.roster is None and time.perf_counter() < deadline:
-        time.sleep(0.1)
-    job.cancel()
+    job = _dived_job(data)
     offered = job.roster
     assert offered is not None and job.dives >= 1
     objective, cells = offered
@@ -87,11 +93,7 @@ def test_the_background_dive_offers_its_best_checked_roster_once() -> None:
 
 def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged() -> None:
     data = _data()
-    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True, build_budget=30.0)
-    deadline = time.perf_counter() + 60.0
-    while job.roster is None and time.perf_counter() < deadline:
-        time.sleep(0.1)
-    job.cancel()
+    job = _dived_job(data)
     offered = job.roster
     assert offered is not None
     m = build_model(data)
