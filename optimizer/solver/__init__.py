@@ -553,10 +553,9 @@ def _dived(
     """
     if lagrangian is None:
         return None
-    offered = lagrangian.roster
-    if offered is None or offered[0] >= objective - 1e-9:
+    offered = lagrangian.take(below=objective - 1e-9)  # tried once, taken or not
+    if offered is None:
         return None
-    lagrangian.take()  # tried once, taken or not
     values: dict[int, int] = {}
     for w, s in offered[1]:
         var = m.x[w].get(s)

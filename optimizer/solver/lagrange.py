@@ -427,7 +427,6 @@ class BackgroundLagrangian:
         """
         pool = list(columns)
         rng = random.Random(0)
-        first = True
         idle = 0  # dives in a row that found nothing better
         while not self._stop.is_set() and self._bound < self._upper() and idle < DIVE_PATIENCE:
             left = self._time_limit - (time.perf_counter() - started)
@@ -440,10 +439,9 @@ class BackgroundLagrangian:
                 left,
                 stop=self._stop,
                 watch=self._watch,
-                rng=None if first else rng,
+                rng=rng if self._dived else None,  # the first dive follows the weights
                 pool=pool,
             )
-            first = False
             if found is None:
                 return
             self._dived += 1
@@ -482,10 +480,14 @@ class BackgroundLagrangian:
         its objective and its (worker, shift) cells, by index."""
         return self._roster
 
-    def take(self) -> tuple[int, tuple[tuple[int, int], ...]] | None:
-        """The dive's roster (as :attr:`roster`), handed over once: later calls give None."""
+    def take(self, below: float = math.inf) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+        """The dive's roster (as :attr:`roster`) if its objective is under ``below``,
+        handed over once: later calls give None until a dive offers another."""
         with self._lock:
-            roster, self._roster = self._roster, None
+            roster = self._roster
+            if roster is None or roster[0] >= below:
+                return None
+            self._roster = None
         return roster
 
     @property

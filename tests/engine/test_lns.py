@@ -173,3 +173,52 @@ def test_lns_blocks_run_on_the_threads_the_solve_gives_them(
     assert result.status is SolveStatus.FEASIBLE
     # the first call measures the copy overhead on the solve's own threads
     assert asked[0] == 2 and len(asked) > 1 and set(asked[1:]) == {1}
+
+
+def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> None:
+    import random
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from optimizer.data import ProblemData
+    from optimizer.solver.lns import Incumbent, Neighbourhoods, improve
+    from optimizer.solver.model import build_model
+
+    # Four people wanted a day and three to give: every roster leaves slots
+    # short, so the optimum is above 0 and no bound of 0 ends the search.
+    day = {"id": "day", "start": "09:00", "end": "17:00", "required": 4, "days": "daily"}
+    scenario = tiny(
+        workers=3, weeks=2, coverage=[day], rules={"one_shift_per_day": {"mode": "hard"}}
+    )
+    m = build_model(ProblemData(scenario))
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.cp) == cp_model.OPTIMAL
+    best = solver.objective_value
+    assert best > 0
+    # The same roster, claimed worse, stands in for a poor incumbent; the offer
+    # (the decomposition's dive) is the optimum, and its bound proves it.
+    offers: list[float] = []
+
+    def offer(objective: float) -> Incumbent | None:
+        offers.append(objective)
+        return Incumbent(solver, best) if objective > best else None
+
+    events: list[Progress] = []
+    started = time.perf_counter()
+    result = improve(
+        m,
+        Incumbent(solver, best + 100),
+        started + 30.0,
+        hoods=Neighbourhoods(m, random.Random(0)),
+        bound=0.0,
+        workers=1,
+        start=started,
+        on_improvement=events.append,
+        offer=offer,
+        floor=lambda: best,
+    )
+    assert result.objective == best
+    assert [e.objective for e in events] == [best]
+    assert offers == [best + 100]  # offered once, then the floor ends the search
+    assert time.perf_counter() - started < 10.0
