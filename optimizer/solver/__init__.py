@@ -465,13 +465,6 @@ def block_threads(workers: int, lagrangian: BackgroundLagrangian | None, objecti
     return workers
 
 
-#: Seconds the pricing programme may take to compile for the dive. Beside
-#: the search benchmark instance 8 compiles in about 3 s (2.2 s alone); 10
-#: and 12 (12 s and 7 s alone) would hold a core all minute without their
-#: column generation converging, and are left out.
-DIVE_BUILD_BUDGET = 5.0
-
-
 #: The LP relaxation is solved only when CP-SAT's gap is at least this.
 RELAXATION_GAP = 0.1
 
@@ -523,7 +516,6 @@ def _start_lagrangian(
     deadline: float,
     *,
     dive: bool = False,
-    build_budget: float | None = None,
 ) -> BackgroundLagrangian | None:
     """The decomposition in the background until ``deadline``, if there is time."""
     budget = deadline - time.perf_counter() - 0.5
@@ -534,7 +526,7 @@ def _start_lagrangian(
         # the best roster so far (the history only ever improves)
         return min(objective, callback.history[-1].objective) if callback.history else objective
 
-    return BackgroundLagrangian(data, upper, budget, dive=dive, build_budget=build_budget)
+    return BackgroundLagrangian(data, upper, budget, dive=dive)
 
 
 def _dived(
@@ -642,12 +634,10 @@ def solve(
     # instance) the decomposition starts with the first roster, for the
     # rosters its dives find: on benchmark instance 8 some are within 1 % of
     # the best known value, which no search here reaches in a minute. Its
-    # programme must compile within DIVE_BUILD_BUDGET; otherwise it gives up
+    # programme must compile within BUILD_BUDGET; otherwise it gives up
     # at once (instances 10 and 12).
     lagrangian = (
-        _start_lagrangian(
-            data, callback, first.objective, deadline, dive=True, build_budget=DIVE_BUILD_BUDGET
-        )
+        _start_lagrangian(data, callback, first.objective, deadline, dive=True)
         if first is not None and carries_totals(data)
         else None
     )

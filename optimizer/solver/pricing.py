@@ -33,7 +33,6 @@ conflict (overlap or too little rest).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -228,6 +227,19 @@ PREV, RUN, FIRST, WMIN, WCNT, BITS, CUR, HWK, TOTAL = range(9)
 _TYPES = 9  # counts of capped shift types follow
 
 
+class _Budget:
+    """What is left of a compile budget, in state–option pairs tried."""
+
+    def __init__(self, moves: int) -> None:
+        self.left = moves
+
+    def spend(self, moves: int) -> None:
+        """Take ``moves`` from the budget, or raise :class:`Unsupported` if they exceed it."""
+        if moves > self.left:
+            raise Unsupported("the dynamic programme has more states than its compile budget")
+        self.left -= moves
+
+
 class _Compiler:
     """Compiles day shapes into transitions for one set of rules (shared by workers)."""
 
@@ -257,25 +269,26 @@ class _Compiler:
             self.state_lists.append(states)
         return got
 
-    def step(self, shape: _Shape, list_id: int, deadline: float | None = None) -> _Step:
+    def step(self, shape: _Shape, list_id: int, budget: _Budget | None = None) -> _Step:
         """The transitions of a day of ``shape`` from state list ``list_id`` (compiled once).
 
-        Raises :class:`Unsupported` if compiling runs past ``deadline``.
+        Raises :class:`Unsupported` if compiling would spend more than is left
+        of ``budget``.
         """
         key = (shape, list_id)
         got = self._steps.get(key)
         if got is None:
-            got = self._steps[key] = self._compile(shape, list_id, deadline)
+            if budget is not None:
+                budget.spend(len(self.state_lists[list_id]) * (len(shape.options) + 1))
+            got = self._steps[key] = self._compile(shape, list_id)
         return got
 
-    def _compile(self, shape: _Shape, list_id: int, deadline: float | None) -> _Step:
+    def _compile(self, shape: _Shape, list_id: int) -> _Step:
         states = self.state_lists[list_id]
         conflict = {(a, b): (hard, pen) for a, b, hard, pen in shape.conflicts}
         found: dict[State, int] = {}
         rows: list[tuple[int, int, int, int]] = []  # (target, source, option, cost)
         for i, state in enumerate(states):
-            if deadline is not None and i % 256 == 255 and time.perf_counter() > deadline:
-                raise Unsupported("the dynamic programme ran out of time to compile")
             for j in range(len(shape.options) + 1):
                 moved = self._move(state, j, shape, conflict)
                 if moved is None:
@@ -461,8 +474,9 @@ def carries_totals(data: ProblemData) -> bool:
 
     Total-hours limits and per-type shift caps put a running count over the
     whole horizon into every state, which multiplies the states by that
-    count's range. Such programmes still compile (Curtois instances 8, 9 and
-    11 in about 2 s, 10 and 12 in 7–12 s), but where rules hold workers this
+    count's range. Such programmes still compile (Curtois instances 8 and 9
+    try 1.8 million (state, option) pairs, 11 0.9 million, 10 and 12 9.5 and
+    7.4 million: 2 s to a minute by the machine), but where rules hold workers this
     tightly the search gains more from the CPU than from the bound or from
     weighing soft terms in the greedy roster (see docs/benchmarks.md).
     """
@@ -482,14 +496,16 @@ class Pricer:
     ``best(w, prices)`` returns the schedule of worker ``w`` minimising its own
     objective terms plus ``prices[s]`` for each shift ``s`` it works, with that
     minimum. Raises :class:`Unsupported` at construction for scenarios the
-    programme cannot state exactly, or when compiling it takes longer than
-    ``budget`` seconds (horizon totals such as total hours multiply its
-    states: the larger benchmark instances take minutes).
+    programme cannot state exactly, or when compiling it would try more than
+    ``budget`` (state, option) pairs (horizon totals such as total hours
+    multiply its states). The budget counts work, not seconds, so that
+    whether a programme compiles does not depend on the machine or on what
+    else it runs.
     """
 
-    def __init__(self, data: ProblemData, budget: float | None = None) -> None:
+    def __init__(self, data: ProblemData, budget: int | None = None) -> None:
         self.data = data
-        self._deadline = None if budget is None else time.perf_counter() + budget
+        self._budget = None if budget is None else _Budget(budget)
         rules = data.scenario.rules
         if rules.one_shift_per_day.mode is not Mode.HARD:
             raise Unsupported("the dynamic programme needs one shift per day as a hard rule")
@@ -570,8 +586,6 @@ class Pricer:
         list_id = comp.initial()
         prev: list[int] = []
         for d in range(data.num_days):
-            if self._deadline is not None and time.perf_counter() > self._deadline:
-                raise Unsupported("the dynamic programme ran out of time to compile")
             today = [s for s in data.shifts_by_day[d] if s in eligible]
             conflicts = tuple(
                 (i + 1, j + 1, *self._conflicts[(a, b)])
@@ -590,7 +604,7 @@ class Pricer:
                 windows=tuple(ends.get(k, ())) if k is not None else None,
                 last=d == data.num_days - 1,
             )
-            step = comp.step(shape, list_id, self._deadline)
+            step = comp.step(shape, list_id, self._budget)
             steps.append(step)
             options.append(today)
             costs = np.zeros(len(today) + 1)

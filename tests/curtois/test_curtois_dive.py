@@ -44,7 +44,7 @@ def _cells(schedules: list[Schedule]) -> list[tuple[int, int]]:
 
 def _dived_job(data: ProblemData) -> BackgroundLagrangian:
     """The decomposition with dives, cancelled once it offers a roster (or after 60 s)."""
-    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True, build_budget=30.0)
+    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True)
     deadline = time.perf_counter() + 60.0
     while job.roster is None and time.perf_counter() < deadline:
         time.sleep(0.1)

@@ -183,6 +183,19 @@ def test_pricing_is_exact_across_a_spring_dst_week_and_a_night_shift() -> None:
     assert value == pytest.approx(brute_force(data, 0, prices))
 
 
+def test_the_compile_budget_counts_work_so_it_decides_alike_on_any_machine() -> None:
+    data = ProblemData(scaling.program(6, 2))
+    roomy = Pricer(data, budget=10**9)
+    assert roomy._budget is not None
+    needed = 10**9 - roomy._budget.left
+    assert needed > 0
+    # exactly the work it needs compiles, with the same programme as no budget
+    prices = np.linspace(-3.0, 3.0, len(data.shifts))
+    assert Pricer(data, budget=needed).best(2, prices) == Pricer(data).best(2, prices)
+    with pytest.raises(Unsupported, match="compile budget"):
+        Pricer(data, budget=needed - 1)
+
+
 def test_pricing_refuses_more_than_one_shift_a_day() -> None:
     scenario = tiny(rules={"one_shift_per_day": {"mode": "soft", "weight": 5}})
     with pytest.raises(Unsupported, match="one shift per day"):
