@@ -366,7 +366,7 @@ class BackgroundLagrangian:
         started = time.perf_counter()
         try:
             try:
-                pricer = Pricer(self._data, budget=self._build_budget)
+                pricer = Pricer(self._data, budget=self._build_budget, stop=self._stop)
             except Unsupported:
                 return
             lag = Lagrangian(self._data, pricer)

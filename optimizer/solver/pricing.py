@@ -33,6 +33,7 @@ conflict (overlap or too little rest).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -228,16 +229,26 @@ _TYPES = 9  # counts of capped shift types follow
 
 
 class _Budget:
-    """What is left of a compile budget, in state–option pairs tried."""
+    """What is left of a compile budget, in state–option pairs tried, and
+    whether the compile has been asked to stop."""
 
-    def __init__(self, moves: int) -> None:
+    def __init__(self, moves: int | None, stop: threading.Event | None) -> None:
         self.left = moves
+        self.stop = stop
 
     def spend(self, moves: int) -> None:
         """Take ``moves`` from the budget, or raise :class:`Unsupported` if they exceed it."""
+        self.check()
+        if self.left is None:
+            return
         if moves > self.left:
             raise Unsupported("the dynamic programme has more states than its compile budget")
         self.left -= moves
+
+    def check(self) -> None:
+        """Raise :class:`Unsupported` if the compile has been asked to stop."""
+        if self.stop is not None and self.stop.is_set():
+            raise Unsupported("the dynamic programme's compile was stopped")
 
 
 class _Compiler:
@@ -273,22 +284,24 @@ class _Compiler:
         """The transitions of a day of ``shape`` from state list ``list_id`` (compiled once).
 
         Raises :class:`Unsupported` if compiling would spend more than is left
-        of ``budget``.
+        of ``budget``, or once the budget's stop is set.
         """
         key = (shape, list_id)
         got = self._steps.get(key)
         if got is None:
             if budget is not None:
                 budget.spend(len(self.state_lists[list_id]) * (len(shape.options) + 1))
-            got = self._steps[key] = self._compile(shape, list_id)
+            got = self._steps[key] = self._compile(shape, list_id, budget)
         return got
 
-    def _compile(self, shape: _Shape, list_id: int) -> _Step:
+    def _compile(self, shape: _Shape, list_id: int, budget: _Budget | None) -> _Step:
         states = self.state_lists[list_id]
         conflict = {(a, b): (hard, pen) for a, b, hard, pen in shape.conflicts}
         found: dict[State, int] = {}
         rows: list[tuple[int, int, int, int]] = []  # (target, source, option, cost)
         for i, state in enumerate(states):
+            if budget is not None and i % 256 == 255:
+                budget.check()  # a day's step can take seconds: stop within it
             for j in range(len(shape.options) + 1):
                 moved = self._move(state, j, shape, conflict)
                 if moved is None:
@@ -500,12 +513,18 @@ class Pricer:
     ``budget`` (state, option) pairs (horizon totals such as total hours
     multiply its states). The budget counts work, not seconds, so that
     whether a programme compiles does not depend on the machine or on what
-    else it runs.
+    else it runs. Setting ``stop`` ends a compile under way the same way
+    (a background compile must not outlive its solve).
     """
 
-    def __init__(self, data: ProblemData, budget: int | None = None) -> None:
+    def __init__(
+        self,
+        data: ProblemData,
+        budget: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.data = data
-        self._budget = None if budget is None else _Budget(budget)
+        self._budget = _Budget(budget, stop)
         rules = data.scenario.rules
         if rules.one_shift_per_day.mode is not Mode.HARD:
             raise Unsupported("the dynamic programme needs one shift per day as a hard rule")

@@ -12,11 +12,13 @@ import math
 import random
 import time
 
+import pytest
+
 from optimizer.check import check
 from optimizer.curtois import to_scenario
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
-from optimizer.solver import _dived
+from optimizer.solver import _dived, lagrange
 from optimizer.solver.colgen import column_generation, dive, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian
 from optimizer.solver.model import build_model
@@ -32,6 +34,24 @@ def _data() -> ProblemData:
     data = ProblemData(to_scenario(load(INSTANCE)))
     assert carries_totals(data)
     return data
+
+
+def test_cancel_ends_the_decomposition_while_its_programme_still_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without a budget instance 10's programme takes 12–45 s to compile (by
+    # the machine) in the decomposition's thread; a solve that ends sooner
+    # cancels the thread and must not wait for the compile.
+    monkeypatch.setattr(lagrange, "BUILD_BUDGET", None)
+    data = ProblemData(to_scenario(load(10)))
+    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True)
+    time.sleep(1.0)
+    assert not job.done  # still compiling
+    started = time.perf_counter()
+    job.cancel()
+    took = time.perf_counter() - started
+    assert job.done and job.bound == 0
+    assert took < 1.0, f"cancel took {took:.1f} s"
 
 
 def _assignments(data: ProblemData, cells: list[tuple[int, int]]) -> list[Assignment]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from typing import Any
 
@@ -186,7 +187,7 @@ def test_pricing_is_exact_across_a_spring_dst_week_and_a_night_shift() -> None:
 def test_the_compile_budget_counts_work_so_it_decides_alike_on_any_machine() -> None:
     data = ProblemData(scaling.program(6, 2))
     roomy = Pricer(data, budget=10**9)
-    assert roomy._budget is not None
+    assert roomy._budget.left is not None
     needed = 10**9 - roomy._budget.left
     assert needed > 0
     # exactly the work it needs compiles, with the same programme as no budget
@@ -194,6 +195,13 @@ def test_the_compile_budget_counts_work_so_it_decides_alike_on_any_machine() -> 
     assert Pricer(data, budget=needed).best(2, prices) == Pricer(data).best(2, prices)
     with pytest.raises(Unsupported, match="compile budget"):
         Pricer(data, budget=needed - 1)
+
+
+def test_a_compile_asked_to_stop_gives_up() -> None:
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Unsupported, match="stopped"):
+        Pricer(ProblemData(scaling.program(6, 2)), stop=stop)
 
 
 def test_pricing_refuses_more_than_one_shift_a_day() -> None:
