@@ -238,7 +238,6 @@ class _Budget:
 
     def spend(self, moves: int) -> None:
         """Take ``moves`` from the budget, or raise :class:`Unsupported` if they exceed it."""
-        self.check()
         if self.left is None:
             return
         if moves > self.left:
@@ -280,27 +279,29 @@ class _Compiler:
             self.state_lists.append(states)
         return got
 
-    def step(self, shape: _Shape, list_id: int, budget: _Budget | None = None) -> _Step:
+    def step(self, shape: _Shape, list_id: int, budget: _Budget) -> _Step:
         """The transitions of a day of ``shape`` from state list ``list_id`` (compiled once).
 
         Raises :class:`Unsupported` if compiling would spend more than is left
-        of ``budget``, or once the budget's stop is set.
+        of ``budget``, or once the budget's stop is set (checked on every
+        day, compiled already or not: building a year for 80 workers takes
+        seconds of steps compiled once and reused).
         """
+        budget.check()
         key = (shape, list_id)
         got = self._steps.get(key)
         if got is None:
-            if budget is not None:
-                budget.spend(len(self.state_lists[list_id]) * (len(shape.options) + 1))
+            budget.spend(len(self.state_lists[list_id]) * (len(shape.options) + 1))
             got = self._steps[key] = self._compile(shape, list_id, budget)
         return got
 
-    def _compile(self, shape: _Shape, list_id: int, budget: _Budget | None) -> _Step:
+    def _compile(self, shape: _Shape, list_id: int, budget: _Budget) -> _Step:
         states = self.state_lists[list_id]
         conflict = {(a, b): (hard, pen) for a, b, hard, pen in shape.conflicts}
         found: dict[State, int] = {}
         rows: list[tuple[int, int, int, int]] = []  # (target, source, option, cost)
         for i, state in enumerate(states):
-            if budget is not None and i % 256 == 255:
+            if i % 256 == 255:
                 budget.check()  # a day's step can take seconds: stop within it
             for j in range(len(shape.options) + 1):
                 moved = self._move(state, j, shape, conflict)
