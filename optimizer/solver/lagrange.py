@@ -333,9 +333,9 @@ class BackgroundLagrangian:
 
     The pricing programme is compiled in the thread too (it is Python and
     holds the interpreter lock); a scenario whose programme would try more
-    than ``build_budget`` (state, option) pairs to compile (default
-    ``BUILD_BUDGET``: horizon totals in the state on large instances), or
-    that the programme cannot state, gives no bound.
+    than ``BUILD_BUDGET`` (state, option) pairs to compile (horizon totals
+    in the state on large instances), or that the programme cannot state,
+    gives no bound.
     """
 
     def __init__(
@@ -345,13 +345,12 @@ class BackgroundLagrangian:
         time_limit: float,
         *,
         dive: bool = False,
-        build_budget: int | None = None,
     ) -> None:
         self._data = data
         self._upper = upper
         self._time_limit = time_limit
         self._dive = dive
-        self._build_budget = BUILD_BUDGET if build_budget is None else build_budget
+        self._build_budget = BUILD_BUDGET
         self._roster: tuple[int, tuple[tuple[int, int], ...]] | None = None
         self._dived = 0
         self._bound = 0
