@@ -42,9 +42,6 @@ import numpy as np
 from optimizer.data import Limits, ProblemData
 from optimizer.scenario import Mode, Rule
 
-#: A state of the programme (see :class:`_Step`); tuples merge by equality.
-State = tuple[int, ...]
-
 
 class Unsupported(ValueError):
     """The scenario has a rule the dynamic programme does not state exactly."""
@@ -62,10 +59,6 @@ class Schedule:
 def distinct(schedules: Iterable[Schedule]) -> list[Schedule]:
     """Each schedule once (the same worker and shifts), in first-seen order."""
     return list({(s.worker, s.shifts): s for s in schedules}.values())
-
-
-def _ceil_hours(minutes: int) -> int:
-    return math.ceil(minutes / 60) if minutes > 0 else 0
 
 
 @dataclass(frozen=True)
@@ -251,14 +244,22 @@ class _Budget:
 
 
 class _Compiler:
-    """Compiles day shapes into transitions for one set of rules (shared by workers)."""
+    """Compiles day shapes into transitions for one set of rules (shared by workers).
+
+    A day's states are the rows of an integer array (one column per state
+    field) and each rule is a few array operations over all of them at once,
+    one option at a time: a day of Curtois instance 10 moves a few hundred
+    thousand states, which a loop over states in Python takes seconds to do.
+    """
 
     def __init__(self, rules: _Rules, track_prev: bool) -> None:
         self.r = rules
         self.track_prev = track_prev
         self.cap_index = {cov: i for i, (cov, _) in enumerate(rules.caps)}
-        self.state_lists: list[tuple[State, ...]] = []
-        self._list_id: dict[tuple[State, ...], int] = {}
+        self.fields = _TYPES + len(rules.caps)
+        #: Each state list's states, one per row, in sorted (canonical) order.
+        self.state_lists: list[np.ndarray] = []
+        self._list_id: dict[bytes, int] = {}
         self._steps: dict[tuple[_Shape, int], _Step] = {}
         r = rules
         self.run_cap = max(
@@ -270,12 +271,14 @@ class _Compiler:
         self.track_runs = r.max_run.active or r.min_run.active or r.min_off.active
 
     def initial(self) -> int:
-        return self.intern((tuple([0] * (_TYPES + len(self.r.caps))),))
+        return self.intern(np.zeros((1, self.fields), dtype=np.int64))
 
-    def intern(self, states: tuple[State, ...]) -> int:
-        got = self._list_id.get(states)
+    def intern(self, states: np.ndarray) -> int:
+        """The id of a state list (rows in canonical order), added if new."""
+        key = states.tobytes()
+        got = self._list_id.get(key)
         if got is None:
-            got = self._list_id[states] = len(self.state_lists)
+            got = self._list_id[key] = len(self.state_lists)
             self.state_lists.append(states)
         return got
 
@@ -297,58 +300,63 @@ class _Compiler:
 
     def _compile(self, shape: _Shape, list_id: int, budget: _Budget) -> _Step:
         states = self.state_lists[list_id]
-        conflict = {(a, b): (hard, pen) for a, b, hard, pen in shape.conflicts}
-        found: dict[State, int] = {}
-        rows: list[tuple[int, int, int, int]] = []  # (target, source, option, cost)
-        for i, state in enumerate(states):
-            if i % 256 == 255:
-                budget.check()  # a day's step can take seconds: stop within it
-            for j in range(len(shape.options) + 1):
-                moved = self._move(state, j, shape, conflict)
-                if moved is None:
-                    continue
-                nxt, cost = moved
-                t = found.setdefault(nxt, len(found))
-                rows.append((t, i, j, cost))
-        rows.sort()
-        target = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        step = _Step(
-            source=np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows)),
-            option=np.fromiter((row[2] for row in rows), dtype=np.int64, count=len(rows)),
-            fixed=np.fromiter((row[3] for row in rows), dtype=np.float64, count=len(rows)),
+        moved: list[np.ndarray] = []
+        sources: list[np.ndarray] = []
+        options: list[np.ndarray] = []
+        costs: list[np.ndarray] = []
+        for j in range(len(shape.options) + 1):
+            budget.check()  # a day's step can take a while: stop within it
+            nxt, ok, cost = self._moves(states, j, shape)
+            keep = np.flatnonzero(ok)
+            moved.append(nxt[keep])
+            sources.append(keep)
+            options.append(np.full(len(keep), j, dtype=np.int64))
+            costs.append(cost[keep])
+        rows = np.concatenate(moved)
+        found, target = _distinct_rows(rows)
+        source = np.concatenate(sources)
+        option = np.concatenate(options)
+        fixed = np.concatenate(costs)
+        order = np.lexsort((option, source, target))
+        target = target[order]
+        return _Step(
+            source=source[order],
+            option=option[order],
+            fixed=fixed[order].astype(np.float64),
             starts=np.searchsorted(target, np.arange(len(found))),
             target_states=len(found),
-            out=self.intern(tuple(found)),
+            out=self.intern(found),
         )
-        return step
 
-    def _move(
-        self,
-        state: State,
-        j: int,
-        shape: _Shape,
-        conflict: dict[tuple[int, int], tuple[bool, int]],
-    ) -> tuple[State, int] | None:
-        """The state after taking option ``j`` (0 = off) today, and the penalty incurred."""
+    def _moves(
+        self, states: np.ndarray, j: int, shape: _Shape
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every state after taking option ``j`` (0 = off) today.
+
+        Returns the moved states, whether each move keeps the hard rules and
+        the penalty it incurs (meaningless where it does not).
+        """
         r = self.r
-        s = list(state)
-        cost = 0
+        s = states.copy()
+        n = len(s)
+        ok = np.ones(n, dtype=bool)
+        cost = np.zeros(n, dtype=np.int64)
         works = j > 0
         minutes, cov = shape.options[j - 1] if works else (0, "")
         # rest, overlap and successions against yesterday's shift
-        if works and s[PREV]:
-            hit = conflict.get((s[PREV], j))
-            if hit is not None:
-                if hit[0]:
-                    return None
-                cost += hit[1]
-        s[PREV] = j if self.track_prev else 0
+        if works:
+            for a, b, hard, pen in shape.conflicts:
+                if b != j:
+                    continue
+                hit = s[:, PREV] == a
+                if hard:
+                    ok &= ~hit
+                else:
+                    cost += pen * hit
+        s[:, PREV] = j if self.track_prev else 0
         # runs of working days and days off
         if self.track_runs:
-            pen = self._runs(s, works)
-            if pen is None:
-                return None
-            cost += pen
+            self._runs(s, works, ok, cost)
         # the week's minutes and shifts
         if works:
             for field, high, low, top, least in (
@@ -356,80 +364,100 @@ class _Compiler:
                 (TOTAL, r.max_total, r.min_total, r.max_total_minutes, r.min_total_minutes),
             ):
                 if high.active or low.active:
-                    s[field] += minutes
-                    if high.active and high.hard and s[field] > top:
-                        return None
+                    s[:, field] += minutes
+                    if high.active and high.hard:
+                        ok &= s[:, field] <= top
                     if not high.active:
                         # only the minimum is tested: minutes above it are all alike
-                        s[field] = min(s[field], least)
+                        np.minimum(s[:, field], least, out=s[:, field])
             if r.max_shifts.active:
-                s[WCNT] += 1
-                if r.max_shifts.hard and s[WCNT] > r.max_shifts_week:
-                    return None
+                s[:, WCNT] += 1
+                if r.max_shifts.hard:
+                    ok &= s[:, WCNT] <= r.max_shifts_week
             k = self.cap_index.get(cov)
             if k is not None and r.types.active:
-                cap = r.caps[k][1]
-                if s[_TYPES + k] >= cap:
-                    if r.types.hard:
-                        return None
-                    cost += r.types.weight
+                count = s[:, _TYPES + k]
+                full = count >= r.caps[k][1]
+                if r.types.hard:
+                    ok &= ~full
                 else:
-                    s[_TYPES + k] += 1
+                    cost += r.types.weight * full
+                count += ~full
             if r.max_total.active and r.max_total.hard:
                 self._loosen(s)
             if shape.weekend_day:
-                s[CUR] = 1
-        if shape.reach >= 0 and s[TOTAL] + shape.reach < r.min_total_minutes:
-            return None  # the hard minimum total is out of reach
+                s[:, CUR] = 1
+        if shape.reach >= 0:
+            ok &= s[:, TOTAL] + shape.reach >= r.min_total_minutes  # else out of reach
         # end of the week: weekly penalties, then a fresh week
         if shape.week_end:
-            if r.max_week.active and not r.max_week.hard:
-                cost += r.max_week.weight * _ceil_hours(s[WMIN] - r.max_week_minutes)
-            if r.min_week.active and shape.week_full and s[WMIN] < r.min_week_minutes:
-                if r.min_week.hard:
-                    return None
-                cost += r.min_week.weight * _ceil_hours(r.min_week_minutes - s[WMIN])
-            if r.max_shifts.active and not r.max_shifts.hard:
-                cost += r.max_shifts.weight * max(0, s[WCNT] - r.max_shifts_week)
-            s[WMIN] = s[WCNT] = 0
+            self._week_end(s, shape.week_full, ok, cost)
         # end of a weekend: rolling windows and the horizon count
         if shape.windows is not None:
-            worked = s[CUR]
-            if r.weekends.active:
-                size = r.window_weeks
-                for length in shape.windows:
-                    n = worked + bin(s[BITS] & ((1 << (length - 1)) - 1)).count("1")
-                    if n > r.weekends_window_max:
-                        if r.weekends.hard:
-                            return None
-                        cost += r.weekends.weight * (n - r.weekends_window_max)
-                s[BITS] = ((s[BITS] << 1) | worked) & ((1 << (size - 1)) - 1)
-            if r.weekends_horizon.active and worked:
-                if s[HWK] >= r.weekends_horizon_max:
-                    if r.weekends_horizon.hard:
-                        return None
-                    cost += r.weekends_horizon.weight
-                else:
-                    s[HWK] += 1
-            s[CUR] = 0
+            self._weekend_end(s, shape.windows, ok, cost)
         # end of the horizon: the last run (unless exempt) and horizon totals
         if shape.last:
-            run = s[RUN]
-            if run and not (r.run_exempt if run > 0 else r.off_exempt):
-                pen = self._ended(run, False)
-                if pen is None:
-                    return None
-                cost += pen
-            if r.max_total.active and not r.max_total.hard:
-                cost += r.max_total.weight * _ceil_hours(s[TOTAL] - r.max_total_minutes)
-            if r.min_total.active and s[TOTAL] < r.min_total_minutes:
-                if r.min_total.hard:
-                    return None
-                cost += r.min_total.weight * _ceil_hours(r.min_total_minutes - s[TOTAL])
-            s = [0] * len(s)
-        return tuple(s), cost
+            self._horizon_end(s, ok, cost)
+        return s, ok, cost
 
-    def _loosen(self, s: list[int]) -> None:
+    def _week_end(self, s: np.ndarray, full: bool, ok: np.ndarray, cost: np.ndarray) -> None:
+        """Weekly penalties at the end of a week, then a fresh week."""
+        r = self.r
+        if r.max_week.active and not r.max_week.hard:
+            cost += r.max_week.weight * _hours_over(s[:, WMIN] - r.max_week_minutes)
+        if r.min_week.active and full:
+            if r.min_week.hard:
+                ok &= s[:, WMIN] >= r.min_week_minutes
+            else:
+                cost += r.min_week.weight * _hours_over(r.min_week_minutes - s[:, WMIN])
+        if r.max_shifts.active and not r.max_shifts.hard:
+            over = np.maximum(s[:, WCNT] - r.max_shifts_week, 0)
+            cost += r.max_shifts.weight * over
+        s[:, WMIN] = s[:, WCNT] = 0
+
+    def _weekend_end(
+        self, s: np.ndarray, windows: tuple[int, ...], ok: np.ndarray, cost: np.ndarray
+    ) -> None:
+        """The rolling weekend windows and the horizon count at a weekend's last day."""
+        r = self.r
+        worked = s[:, CUR].copy()
+        if r.weekends.active:
+            bits = s[:, BITS]
+            for length in windows:
+                n = worked.copy()
+                for b in range(length - 1):  # the earlier weekends of this window
+                    n += (bits >> b) & 1
+                over = n - r.weekends_window_max
+                if r.weekends.hard:
+                    ok &= over <= 0
+                else:
+                    cost += r.weekends.weight * np.maximum(over, 0)
+            s[:, BITS] = ((bits << 1) | worked) & ((1 << (r.window_weeks - 1)) - 1)
+        if r.weekends_horizon.active:
+            extra = (worked > 0) & (s[:, HWK] >= r.weekends_horizon_max)
+            if r.weekends_horizon.hard:
+                ok &= ~extra
+            else:
+                cost += r.weekends_horizon.weight * extra
+            s[:, HWK] += (worked > 0) & ~extra
+        s[:, CUR] = 0
+
+    def _horizon_end(self, s: np.ndarray, ok: np.ndarray, cost: np.ndarray) -> None:
+        """The last run (unless exempt) and the horizon totals, then all fields 0."""
+        r = self.r
+        run = s[:, RUN]
+        counted = ((run > 0) & (not r.run_exempt)) | ((run < 0) & (not r.off_exempt))
+        self._ended(run, np.zeros(len(s), dtype=bool), counted, ok, cost)
+        if r.max_total.active and not r.max_total.hard:
+            cost += r.max_total.weight * _hours_over(s[:, TOTAL] - r.max_total_minutes)
+        if r.min_total.active:
+            if r.min_total.hard:
+                ok &= s[:, TOTAL] >= r.min_total_minutes
+            else:
+                cost += r.min_total.weight * _hours_over(r.min_total_minutes - s[:, TOTAL])
+        s[:] = 0
+
+    def _loosen(self, s: np.ndarray) -> None:
         """Merge type counts that the hard maximum total keeps from their caps.
 
         With ``left`` shifts of a type still possible under the maximum
@@ -439,48 +467,87 @@ class _Compiler:
         a count is then carried only while few other shifts are worked).
         """
         r = self.r
-        spare = r.max_total_minutes - s[TOTAL]
+        spare = r.max_total_minutes - s[:, TOTAL]
         for k, (_, cap) in enumerate(r.caps):
             left = spare // r.cap_minutes[k]
-            s[_TYPES + k] = max(s[_TYPES + k], cap - left)
+            np.maximum(s[:, _TYPES + k], cap - left, out=s[:, _TYPES + k])
 
-    def _runs(self, s: list[int], works: bool) -> int | None:
-        """Move the run fields of ``s`` on by today; the penalty (None: forbidden)."""
+    def _runs(self, s: np.ndarray, works: bool, ok: np.ndarray, cost: np.ndarray) -> None:
+        """Move the run fields of ``s`` on by today, with the runs' penalties."""
         r = self.r
-        run = s[RUN]
-        if works and run > 0:  # a run of working days goes on
-            s[RUN] = min(run + 1, self.run_cap)
-            if r.max_run.active and run >= r.max_consecutive:
-                return None if r.max_run.hard else r.max_run.weight
-            return 0
-        if not works and run < 0:  # a run of days off goes on
-            s[RUN] = max(run - 1, -self.off_cap)
-            return 0
+        run = s[:, RUN].copy()
+        if works:  # a run of working days goes on, or one of days off ends
+            goes_on = run > 0
+            s[:, RUN] = np.where(goes_on, np.minimum(run + 1, self.run_cap), 1)
+            if r.max_run.active:
+                over = goes_on & (run >= r.max_consecutive)
+                if r.max_run.hard:
+                    ok &= ~over
+                else:
+                    cost += r.max_run.weight * over
+        else:
+            goes_on = run < 0
+            s[:, RUN] = np.where(goes_on, np.maximum(run - 1, -self.off_cap), -1)
         # a run of the other kind ends here (or this is the first day)
-        pen = self._ended(run, bool(s[FIRST])) if run else 0
-        s[FIRST] = int(run == 0)
-        s[RUN] = 1 if works else -1
-        return pen
+        ends = ~goes_on
+        self._ended(run, s[:, FIRST] > 0, ends, ok, cost)
+        s[:, FIRST] = np.where(ends, run == 0, s[:, FIRST])
 
-    def _ended(self, run: int, first: bool) -> int | None:
-        """Penalty of a finished run (+k working days, −k days off; None: forbidden).
+    def _ended(
+        self,
+        run: np.ndarray,
+        first: np.ndarray,
+        where: np.ndarray,
+        ok: np.ndarray,
+        cost: np.ndarray,
+    ) -> None:
+        """Penalties of the runs (+k working days, −k days off) that end ``where``.
 
         ``first``: the run began on the first day, so it is exempt from its
         minimum when the rule's boundary option says so.
         """
         r = self.r
-        if run > 0:
-            return self._short(run, r.min_run, r.min_consecutive, r.run_exempt and first)
-        return self._short(-run, r.min_off, r.min_days_off, r.off_exempt and first)
+        for sign, rule, minimum, exempt in (
+            (1, r.min_run, r.min_consecutive, r.run_exempt),
+            (-1, r.min_off, r.min_days_off, r.off_exempt),
+        ):
+            if not rule.active:
+                continue
+            length = sign * run
+            short = where & (length > 0) & (length < minimum)
+            if exempt:
+                short &= ~first
+            if rule.hard:
+                ok &= ~short
+            else:
+                cost += rule.weight * (minimum - length) * short
 
-    @staticmethod
-    def _short(length: int, rule: _Penalty, minimum: int, exempt: bool) -> int | None:
-        """Penalty for a finished run of ``length`` against a minimum (None: forbidden)."""
-        if not rule.active or exempt or length >= minimum:
-            return 0
-        if rule.hard:
-            return None
-        return rule.weight * (minimum - length)
+
+def _hours_over(minutes: np.ndarray) -> np.ndarray:
+    """Whole hours (rounded up) of each positive number of minutes; 0 for the rest."""
+    return np.where(minutes > 0, -(-minutes // 60), 0)
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of an integer array, sorted, and each row's index among them.
+
+    Rows are packed into one integer each (fields in mixed radix, the first
+    most significant, so that the order of the packed keys is the rows'
+    order) where their ranges allow, which sorts several times faster than
+    comparing rows; otherwise rows are compared as they are.
+    """
+    if not len(rows):
+        return rows, np.zeros(0, dtype=np.int64)
+    low = rows.min(axis=0)
+    span = rows.max(axis=0) - low + 1
+    if math.prod(int(x) for x in span) < 2**62:
+        key = np.zeros(len(rows), dtype=np.int64)
+        for f in range(rows.shape[1]):
+            key = key * int(span[f]) + (rows[:, f] - low[f])
+        _, first, target = np.unique(key, return_index=True, return_inverse=True)
+        return rows[first], target.reshape(-1)
+    found, target = np.unique(rows, axis=0, return_inverse=True)
+    return found, target.reshape(-1)
 
 
 def carries_totals(data: ProblemData) -> bool:
