@@ -635,8 +635,8 @@ def solve(
     # rosters its dives find: on benchmark instance 8 some are within 1 % of
     # the best known value, which no search here reaches in a minute. Its
     # programme must compile within BUILD_BUDGET (counted in states tried,
-    # so the same on any machine); otherwise it gives up once it has tried
-    # that many (instances 10 and 12), holding a core until then.
+    # so the same on any machine; every benchmark instance does); otherwise
+    # it gives up once it has tried that many, holding a core until then.
     lagrangian = (
         _start_lagrangian(data, callback, first.objective, deadline, dive=True)
         if first is not None and carries_totals(data)

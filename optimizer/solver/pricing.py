@@ -557,7 +557,7 @@ def carries_totals(data: ProblemData) -> bool:
     whole horizon into every state, which multiplies the states by that
     count's range. Such programmes still compile (Curtois instances 8 and 9
     try 1.8 million (state, option) pairs, 11 0.9 million, 10 and 12 9.5 and
-    7.4 million: 2 s to a minute by the machine), but where rules hold workers this
+    7.4 million: 1 to 6 s by the machine), but where rules hold workers this
     tightly the search gains more from the CPU than from the bound or from
     weighing soft terms in the greedy roster (see docs/benchmarks.md).
     """
