@@ -413,6 +413,8 @@ class BackgroundLagrangian:
                 return
             if self._bound >= self._upper():
                 return  # the roster is optimal already
+            if left < DIVE_TIME_FACTOR * master.seconds:
+                return  # no dive would end in time: the search gets its core back
             self._dives(pricer, master.schedules, started)
         finally:
             self._done.set()
@@ -518,6 +520,15 @@ class BackgroundLagrangian:
 
 #: Dives in a row that find nothing better than the search before the dives end.
 DIVE_PATIENCE = 5
+
+
+#: A dive re-converges column generation once for every few workers it
+#: fixes, so it takes several times as long as the first convergence
+#: (benchmark instances 8 and 10: 3 to 8 times); with less time left than
+#: this many times the first convergence, the decomposition does not dive
+#: (instance 12: converged after 20 s beside the search with 28 s left,
+#: where a dive takes about 110 s alone).
+DIVE_TIME_FACTOR = 3.0
 
 
 #: The subgradient's seconds before column generation, where the decomposition dives.
