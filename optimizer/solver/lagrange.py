@@ -326,8 +326,10 @@ class BackgroundLagrangian:
     bound is near the roster the search leaves it that core
     (:func:`optimizer.solver.block_threads`).
 
-    With ``dive``, once column generation has converged it dives for
-    rosters (:func:`~optimizer.solver.colgen.dive`) until the time is up; the
+    With ``dive``, the subgradient runs only ``DIVE_SUBGRADIENT_SECONDS``,
+    and once column generation has converged it dives for rosters
+    (:func:`~optimizer.solver.colgen.dive`) until the time is up, unless less
+    time is left than ``DIVE_TIME_FACTOR`` times that convergence took; the
     best that keeps every rule by the checker and beats ``upper()`` is
     offered as :attr:`roster`.
 
@@ -538,7 +540,7 @@ DIVE_SUBGRADIENT_SECONDS = 3.0
 #: The most (state, option) pairs the pricing programme may try while it
 #: compiles in the background (see :class:`~optimizer.solver.pricing.Pricer`).
 #: Benchmark instances 8 and 9 try 1.8 million, 11 0.9 million, 12 7.4
-#: million and 10 9.5 million (3.5 s alone, 6 s beside the search); the
+#: million and 10 9.5 million (3.5 s alone, 6–10 s beside the search); the
 #: programmes of the scaling benchmark and the Windsor scenarios try at most
 #: 0.15 million. The budget bounds the compile's time and memory on
 #: scenarios with wider horizon totals than any of these.

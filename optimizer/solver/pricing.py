@@ -539,15 +539,22 @@ def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(rows):
         return rows, np.zeros(0, dtype=np.int64)
     low = rows.min(axis=0)
-    span = rows.max(axis=0) - low + 1
-    if math.prod(int(x) for x in span) < 2**62:
+    # in Python integers: a range as wide as int64's own overflows in NumPy's
+    span = [int(hi) - int(lo) + 1 for lo, hi in zip(low, rows.max(axis=0), strict=True)]
+    if math.prod(span) < 2**62:
         key = np.zeros(len(rows), dtype=np.int64)
         for f in range(rows.shape[1]):
-            key = key * int(span[f]) + (rows[:, f] - low[f])
+            key = key * span[f] + (rows[:, f] - low[f])
         _, first, target = np.unique(key, return_index=True, return_inverse=True)
         return rows[first], target.reshape(-1)
-    found, target = np.unique(rows, axis=0, return_inverse=True)
-    return found, target.reshape(-1)
+    # np.unique(axis=0) orders rows by their bytes, not their values: sort by value
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    target = np.empty(len(rows), dtype=np.int64)
+    target[order] = np.cumsum(new) - 1
+    return ordered[new], target
 
 
 def carries_totals(data: ProblemData) -> bool:

@@ -111,6 +111,31 @@ def test_the_background_dive_offers_its_best_checked_roster_once() -> None:
     assert job.take() is None and job.roster is None
 
 
+def test_the_dives_subgradient_is_short_and_no_dive_starts_without_time_to_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _data()
+    limits: list[float] = []
+    bound = lagrange.lagrangian_bound
+
+    def recorded(*args: object, **kwargs: object) -> lagrange.LagrangianResult:
+        limits.append(float(args[2]))  # type: ignore[arg-type]
+        return bound(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lagrange, "lagrangian_bound", recorded)
+    # no convergence is quick enough for a dive to follow it
+    monkeypatch.setattr(lagrange, "DIVE_TIME_FACTOR", 10**9)
+    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True)
+    deadline = time.perf_counter() + 60.0
+    while not job.done and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    assert job.done  # ended long before its 60 s: it did not dive
+    assert job.dives == 0 and job.roster is None
+    assert job.bound == OPTIMUM  # column generation converged at the optimum
+    assert limits == [lagrange.DIVE_SUBGRADIENT_SECONDS]
+    job.cancel()
+
+
 def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged() -> None:
     data = _data()
     job = _dived_job(data)

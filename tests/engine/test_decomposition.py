@@ -26,7 +26,7 @@ from optimizer.scenario import Scenario
 from optimizer.solver.colgen import Master, column_generation, deviation_terms, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian, Lagrangian, lagrangian_bound
 from optimizer.solver.model import build_model
-from optimizer.solver.pricing import Pricer, Unsupported, carries_totals
+from optimizer.solver.pricing import Pricer, Unsupported, _distinct_rows, carries_totals
 from optimizer.solver.relaxation import solve_relaxation
 from tests.engine.helpers import solve_checked, tiny
 from tests.engine.test_property import scenarios
@@ -195,6 +195,25 @@ def test_the_compile_budget_counts_work_so_it_decides_alike_on_any_machine() -> 
     assert Pricer(data, budget=needed).best(2, prices) == Pricer(data).best(2, prices)
     with pytest.raises(Unsupported, match="compile budget"):
         Pricer(data, budget=needed - 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2), st.integers(0, 1)), max_size=40),
+    st.booleans(),
+)
+def test_distinct_states_are_found_alike_packed_or_compared(
+    rows: list[tuple[int, int, int]], wide: bool
+) -> None:
+    states = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    if wide and len(states):
+        # a field whose range is too wide to pack: rows are compared as they are
+        states = np.hstack([states, np.full((len(states), 1), 2**62)])
+        states[0, -1] = -(2**62)
+    found, target = _distinct_rows(states)
+    # sorted, distinct, and each row maps to its own state
+    assert [tuple(r) for r in found] == sorted({tuple(r) for r in states})
+    assert (found[target] == states).all()
 
 
 def test_a_compile_asked_to_stop_gives_up() -> None:
