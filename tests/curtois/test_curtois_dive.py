@@ -18,10 +18,11 @@ from optimizer.check import check
 from optimizer.curtois import to_scenario
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
-from optimizer.solver import _dived, lagrange
+from optimizer.solver import _complete, _dived, extract, lagrange
 from optimizer.solver.colgen import column_generation, dive, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian
-from optimizer.solver.model import build_model
+from optimizer.solver.lns import Incumbent, solve_block
+from optimizer.solver.model import Model, build_model
 from optimizer.solver.pricing import Pricer, Schedule, carries_totals, distinct
 from tests.curtois.conftest import load
 
@@ -62,8 +63,10 @@ def _cells(schedules: list[Schedule]) -> list[tuple[int, int]]:
     return [(c.worker, s) for c in schedules for s in c.shifts]
 
 
-def _dived_job(data: ProblemData) -> BackgroundLagrangian:
-    """The decomposition with dives, cancelled once it offers a roster (or after 60 s)."""
+def _dived_job(data: ProblemData, monkeypatch: pytest.MonkeyPatch) -> BackgroundLagrangian:
+    """The decomposition with whole dives (as for fewer than four workers),
+    cancelled once it offers a roster (or after 60 s)."""
+    monkeypatch.setattr(lagrange, "DIVE_LEAVE", 0.0)
     job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True)
     deadline = time.perf_counter() + 60.0
     while job.roster is None and time.perf_counter() < deadline:
@@ -91,15 +94,79 @@ def test_every_dive_gives_a_roster_the_checker_accepts_at_or_above_the_bound() -
     assert len(pool) >= seen
 
 
+def _poor_incumbent(m: Model) -> Incumbent:
+    """CP-SAT's first roster, claimed to cost more than any: every roster beats it."""
+    solver, _ = solve_block(m, {}, lambda w, d: True, 30.0, 2, 0, None, first_only=True)
+    return Incumbent(solver, math.inf)
+
+
+def test_a_partial_dive_is_completed_by_cp_sat_into_a_roster_the_checker_accepts() -> None:
+    data = _data()
+    pricer = Pricer(data)
+    master = column_generation(data, first_columns(data, pricer), 60.0, pricer=pricer)
+    assert master.converged
+    workers = len(data.workers)
+    leave = workers // 4
+    found = dive(data, pricer, master.schedules, 60.0, leave=leave, batch=4)
+    assert found is not None
+    fixed = [c.worker for c in found]
+    assert fixed == sorted(set(fixed))  # each worker once, in worker order
+    assert len(fixed) == workers - leave  # even where the master is whole (here it is)
+    m = build_model(data)
+    cells = tuple(_cells(found))
+    completed = _complete(
+        m, (cells, frozenset(fixed)), _poor_incumbent(m), 2, 0, None, time.perf_counter() + 30.0
+    )
+    assert completed is not None
+    roster, _ = extract(m, completed.solver)
+    report = check(data, list(roster))
+    assert report.ok, report.violations[:3]
+    assert report.objective == completed.objective >= OPTIMUM
+    # the dive's workers keep its schedules; the others were filled in
+    worked = {(data.worker_index[a.worker_id], data.shift_index[a.shift_id]) for a in roster}
+    assert {(w, s) for w, s in worked if w in set(fixed)} == set(cells)
+    # no time left: nothing, and no time spent
+    late = _complete(m, (cells, frozenset(fixed)), _poor_incumbent(m), 2, 0, None, 0.0)
+    assert late is None
+
+
+def test_the_background_dive_hands_over_a_partial_roster_and_waits_for_its_completion() -> None:
+    data = _data()
+    workers = len(data.workers)
+    job = BackgroundLagrangian(data, lambda: 10**9, 60.0, dive=True)
+    try:
+        deadline = time.perf_counter() + 60.0
+        partial = None
+        while partial is None and time.perf_counter() < deadline:
+            partial = job.take_partial()
+            time.sleep(0.05)
+        assert partial is not None and job.diving
+        cells, fixed = partial
+        assert len(fixed) == workers - int(lagrange.DIVE_LEAVE * workers)
+        assert {w for w, _ in cells} == fixed
+        # handed over once, and no further dive until the completion is reported
+        time.sleep(0.5)
+        assert job.take_partial() is None and job.dives == 1
+        job.completed(False)
+        while job.dives < 2 and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        assert job.dives == 2
+    finally:
+        job.cancel()
+    assert job.done and not job.diving
+
+
 def test_a_dive_that_is_stopped_or_out_of_time_gives_nothing() -> None:
     data = _data()
     pricer = Pricer(data)
     assert dive(data, pricer, first_columns(data, pricer), 0.0) is None
 
 
-def test_the_background_dive_offers_its_best_checked_roster_once() -> None:
+def test_the_background_dive_offers_its_best_checked_roster_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = _data()
-    job = _dived_job(data)
+    job = _dived_job(data, monkeypatch)
     offered = job.roster
     assert offered is not None and job.dives >= 1
     objective, cells = offered
@@ -136,16 +203,20 @@ def test_the_dives_subgradient_is_short_and_no_dive_starts_without_time_to_end(
     job.cancel()
 
 
-def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged() -> None:
+def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = _data()
-    job = _dived_job(data)
+    job = _dived_job(data, monkeypatch)
     offered = job.roster
     assert offered is not None
     m = build_model(data)
+    poor = _poor_incumbent(m)
+    deadline = time.perf_counter() + 60.0
     # not better than a roster already at the offered cost: not taken, still on offer
-    assert _dived(m, job, offered[0], 2, 0, None) is None
+    assert _dived(m, job, Incumbent(poor.solver, offered[0]), 2, 0, None, deadline) is None
     assert job.roster == offered
-    incumbent = _dived(m, job, math.inf, 2, 0, None)
+    incumbent = _dived(m, job, poor, 2, 0, None, deadline)
     assert incumbent is not None and incumbent.objective == offered[0]
     assert job.roster is None  # tried once
     worked = sorted(

@@ -131,11 +131,11 @@ def test_rota_block_size_does_not_adapt() -> None:
 class _Bound:
     """Stands in for the background decomposition bound: running or done, at a bound."""
 
-    def __init__(self, bound: float, done: bool = False) -> None:
-        self.bound, self.done = bound, done
+    def __init__(self, bound: float, done: bool = False, diving: bool = False) -> None:
+        self.bound, self.done, self.diving = bound, done, diving
 
 
-def test_blocks_leave_the_bound_a_core_only_while_it_runs_near_the_roster() -> None:
+def test_blocks_leave_the_bound_a_core_only_while_it_runs_near_the_roster_or_dives() -> None:
     from typing import cast
 
     from optimizer.solver import SHARED_CORE_GAP, block_threads
@@ -153,6 +153,9 @@ def test_blocks_leave_the_bound_a_core_only_while_it_runs_near_the_roster() -> N
     assert threads(_Bound(0.0), 100.0) == 2  # no bound yet
     assert threads(_Bound(near), 100.0, workers=1) == 1
     assert threads(_Bound(near), 100.0, workers=4) == 3  # one core for the bound, not three
+    # a decomposition that dives keeps its core however far its bound
+    assert threads(_Bound(far, diving=True), 100.0) == 1
+    assert threads(_Bound(0.0, diving=True), 100.0, workers=1) == 1
 
 
 def test_lns_blocks_run_on_the_threads_the_solve_gives_them(
@@ -200,9 +203,9 @@ def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> N
     # (the decomposition's dive) is the optimum, and its bound proves it.
     offers: list[float] = []
 
-    def offer(objective: float) -> Incumbent | None:
-        offers.append(objective)
-        return Incumbent(solver, best) if objective > best else None
+    def offer(current: Incumbent) -> Incumbent | None:
+        offers.append(current.objective)
+        return Incumbent(solver, best) if current.objective > best else None
 
     events: list[Progress] = []
     started = time.perf_counter()
