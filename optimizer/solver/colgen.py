@@ -574,7 +574,6 @@ def dive(
     pool: list[Schedule] | None = None,
     leave: int = 0,
     batch: int = 0,
-    hand_over: float | None = None,
 ) -> list[Schedule] | None:
     """A roster from the master LP: one schedule per worker, fixed a few at a time.
 
@@ -605,9 +604,6 @@ def dive(
     more), and CP-SAT completes 15 workers to the optimum in seconds. With
     ``batch``, each step fixes at least ``unfixed // batch`` workers, the
     heaviest first (instance 12: 45 fixed in 27 s at 4, 72 s one at a time).
-    With ``leave`` and ``hand_over`` (a perf_counter time), a dive still
-    going then returns the workers fixed so far, so that CP-SAT has time to
-    complete them before the solve ends.
     """
     deadline = time.perf_counter() + time_limit
     master = Master(data)
@@ -629,8 +625,6 @@ def dive(
         while True:
             if stopped():
                 return None
-            if leave and fixed and hand_over is not None and time.perf_counter() >= hand_over:
-                return [master.columns[i][1] for w, i in sorted(fixed.items())]
             if watch is not None:
                 watch(master.lp)
             master.lp.SetSolverSpecificParametersAsString(

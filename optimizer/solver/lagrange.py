@@ -450,11 +450,10 @@ class BackgroundLagrangian:
         rng = random.Random(0)
         leave = int(DIVE_LEAVE * len(self._data.workers))
         idle = 0  # dives in a row that found nothing better
-        hand_over = started + self._time_limit - DIVE_RESERVE
         while not self._stop.is_set() and self._bound < self._upper() and idle < DIVE_PATIENCE:
             left = self._time_limit - (time.perf_counter() - started)
-            if left <= 0 or (leave and time.perf_counter() >= hand_over):
-                return  # no time for another dive and its completion
+            if left <= 0:
+                return
             found = dive(
                 self._data,
                 pricer,
@@ -466,7 +465,6 @@ class BackgroundLagrangian:
                 pool=pool,
                 leave=leave,
                 batch=DIVE_BATCH,
-                hand_over=hand_over,
             )
             if found is None:
                 return
@@ -601,12 +599,6 @@ DIVE_TIME_FACTOR = 1.0
 #: The share of the workers a dive leaves unfixed, for CP-SAT to complete
 #: (:meth:`BackgroundLagrangian.take_partial`).
 DIVE_LEAVE = 0.25
-
-
-#: Seconds before the end at which a dive still going hands over the
-#: workers it has fixed, for CP-SAT to complete in the time left (the
-#: search gives a completion at most 10 s).
-DIVE_RESERVE = 12.0
 
 
 #: Each dive step fixes at least this fraction (1 / DIVE_BATCH) of the
