@@ -12,13 +12,14 @@ import math
 import random
 import time
 
+import numpy as np
 import pytest
 
 from optimizer.check import check
 from optimizer.curtois import to_scenario
 from optimizer.data import ProblemData
 from optimizer.roster import Assignment
-from optimizer.solver import _complete, _dived, extract, lagrange
+from optimizer.solver import _complete, _dived, colgen, extract, lagrange
 from optimizer.solver.colgen import column_generation, dive, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian
 from optimizer.solver.lns import Incumbent, solve_block
@@ -154,6 +155,67 @@ def test_the_background_dive_hands_over_a_partial_roster_and_waits_for_its_compl
     finally:
         job.cancel()
     assert job.done and not job.diving
+
+
+def test_no_dive_starts_with_less_time_left_than_the_last_dive_took_with_its_completion() -> None:
+    data = _data()
+    limit = 12.0
+    started = time.perf_counter()
+    job = BackgroundLagrangian(data, lambda: 10**9, limit, dive=True)
+    try:
+        partial = None
+        while partial is None and time.perf_counter() < started + limit:
+            partial = job.take_partial()
+            time.sleep(0.05)
+        assert partial is not None and job.dives == 1
+        # a completion that ends two thirds into the time: the cycle took
+        # more than the third left, so the thread ends instead of diving again
+        time.sleep(max(0.0, started + 2 * limit / 3 - time.perf_counter()))
+        job.completed(False)
+        ended = time.perf_counter() + 1.0
+        while not job.done and time.perf_counter() < ended:
+            time.sleep(0.05)
+        assert job.done and not job.diving
+        assert job.dives == 1 and job.take_partial() is None
+    finally:
+        job.cancel()
+
+
+def test_a_dive_step_ends_once_its_master_is_pinned_by_a_bound_or_has_stalled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def solves(instance: int, floor: float) -> tuple[int, list[Schedule]]:
+        data = ProblemData(to_scenario(load(instance)))
+        pricer = Pricer(data)
+        master = column_generation(data, first_columns(data, pricer), 60.0, pricer=pricer)
+        assert master.converged and master.bound is not None
+        counted = [0]
+        solve = colgen.Master.solve
+
+        def counting(self: colgen.Master) -> tuple[float, np.ndarray, np.ndarray]:
+            counted[0] += 1
+            return solve(self)
+
+        monkeypatch.setattr(colgen.Master, "solve", counting)
+        leave = len(data.workers) // 4
+        at = master.bound if floor == 0 else floor
+        found = dive(data, pricer, master.schedules, 60.0, leave=leave, batch=4, floor=at)
+        monkeypatch.setattr(colgen.Master, "solve", solve)
+        assert found is not None
+        assert [c.worker for c in found] == sorted({c.worker for c in found})
+        assert len(found) == len(data.workers) - leave
+        return counted[0], found
+
+    # Instance 2: the master's own bound pins every step at its first solve.
+    monkeypatch.setattr(colgen, "DIVE_STALL", 10**9)
+    pinned, _ = solves(2, 0)
+    unpinned, _ = solves(2, -math.inf)
+    assert pinned < unpinned
+    # Instance 7: steps whose rounds lower the master by fractions end early.
+    converged, _ = solves(7, -math.inf)
+    monkeypatch.setattr(colgen, "DIVE_STALL", 5)
+    stalled, _ = solves(7, -math.inf)
+    assert stalled < converged
 
 
 def test_a_dive_that_is_stopped_or_out_of_time_gives_nothing() -> None:
