@@ -47,7 +47,7 @@ from optimizer.result import Progress, SolveResult, SolveStatus, WorkerLoad, rel
 from optimizer.roster import Assignment
 from optimizer.scenario import Scenario
 from optimizer.solver.lagrange import BackgroundLagrangian
-from optimizer.solver.lns import Incumbent, Neighbourhoods, improve, roster_values, solve_block
+from optimizer.solver.lns import Incumbent, Neighbourhoods, improve, solve_block
 from optimizer.solver.model import Model, build_model
 from optimizer.solver.params import configure
 from optimizer.solver.pricing import carries_totals
@@ -602,10 +602,15 @@ def _complete(
     """CP-SAT's roster over the workers a partial dive left free, if it beats ``incumbent``.
 
     The dive's workers are fixed to its schedules; the free workers start
-    from their schedules in ``incumbent`` (a hint that is a whole roster, so
-    CP-SAT has one at once). On benchmark instance 12 the dive's 45 workers
-    (of 60) leave a master at the optimum, and CP-SAT completes the other
-    15 to it in 5–7 s, where the search alone is 20–30 % off at 60 s.
+    from no shifts, not from ``incumbent``'s: its schedules were made to fit
+    other workers' than the dive's, and a hint to them held CP-SAT back
+    (benchmark instance 8: a second completion beat the roster of the first
+    in none of four runs with that hint, in three of three without; 12,
+    alone: from four partial dives 4152 / 4250 / 4040 / 4247 in 10 s
+    against 4246 / 4247 / 4685 / 5075 from a greedy roster's). On 12 the
+    dive's 45 workers (of 60) leave a master at the optimum, and CP-SAT
+    completes the other 15 to it in 4–10 s when the fixes allow it, where
+    the search alone is 20–30 % off at 60 s.
     """
     cells, fixed = partial
     on = set(cells)
@@ -614,14 +619,12 @@ def _complete(
     limit = min(COMPLETION_SECONDS, deadline - time.perf_counter() - 0.2)
     if limit <= 0:
         return None
-    current = roster_values(incumbent.solver, m)
-    values: dict[int, int] = {}
-    for w, xs in enumerate(m.x):
-        for s, var in xs.items():
-            if w in fixed:
-                values[var.index] = int((w, s) in on)
-            elif var.index in current:
-                values[var.index] = current[var.index]
+    values = {
+        var.index: int((w, s) in on)
+        for w, xs in enumerate(m.x)
+        if w in fixed
+        for s, var in xs.items()
+    }
     solver, code = solve_block(m, values, lambda w, d: w not in fixed, limit, workers, seed, stop)
     return _beating(solver, code, incumbent.objective)
 
