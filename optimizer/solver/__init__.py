@@ -604,8 +604,9 @@ def _complete(
     The dive's workers are fixed to its schedules; the free workers start
     from no shifts, not from ``incumbent``'s: its schedules were made to fit
     other workers' than the dive's, and a hint to them held CP-SAT back
-    (benchmark instance 8: a second completion beat the roster of the first
-    in none of four runs with that hint, in three of three without; 12,
+    (benchmark instance 8: the completions after the first beat its roster
+    in none of four with that hint, the second in three runs of three
+    without; 12,
     alone: from four partial dives 4152 / 4250 / 4040 / 4247 in 10 s
     against 4246 / 4247 / 4685 / 5075 from a greedy roster's). On 12 the
     dive's 45 workers (of 60) leave a master at the optimum, and CP-SAT

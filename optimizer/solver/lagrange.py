@@ -446,7 +446,7 @@ class BackgroundLagrangian:
         and more. On 8 the good dives come among poor ones, and five in a
         row take most of a minute. No dive starts with less time left than
         the last dive took with its completion: on 12 a second dive started
-        at 44–52 s never gave a roster in nine runs, and its completion took
+        at 44–57 s never gave a roster in twelve runs, and its completion took
         the search's threads from the roster the first one gave
         (4142 / 4063 / 4040 without it, against 4246 / 4251 / 4262).
         """
