@@ -606,9 +606,8 @@ def _complete(
     other workers' than the dive's, and a hint to them held CP-SAT back
     (benchmark instance 8: the completions after the first beat its roster
     in none of four with that hint, the second in three runs of three
-    without; 12,
-    alone: from four partial dives 4152 / 4250 / 4040 / 4247 in 10 s
-    against 4246 / 4247 / 4685 / 5075 from a greedy roster's). On 12 the
+    without; 12, alone: from four partial dives 4152 / 4250 / 4040 / 4247
+    in 10 s against 4246 / 4247 / 4685 / 5075 from a greedy roster's). On 12 the
     dive's 45 workers (of 60) leave a master at the optimum, and CP-SAT
     completes the other 15 to it in 4–10 s when the fixes allow it, where
     the search alone is 20–30 % off at 60 s.

@@ -614,8 +614,8 @@ def dive(
     within one unit of the objective of ``floor`` (a bound of the problem
     without fixes, which holds with them) or of the Lagrangian bound with
     the fixes, or once ``DIVE_STALL`` rounds in a row lowered it by less
-    than one unit in all (instance 12, alone: the first dive in 14–17 s
-    against 20–22 s; in the solve 12–14 s against 19–23 s).
+    than one unit in all (instance 12, alone: the first dive in 15–18 s
+    against 20–22 s; in the solve 13–14 s against 19–23 s).
     """
     deadline = time.perf_counter() + time_limit
     master = Master(data)
@@ -633,7 +633,8 @@ def dive(
         return (stop is not None and stop.is_set()) or time.perf_counter() >= deadline
 
     while workers - len(fixed) > leave:
-        # Column generation over the workers not yet fixed, to convergence.
+        # Column generation over the workers not yet fixed, to convergence
+        # or until the master is pinned by a bound or stalls.
         values: list[float] = []  # the master's value each round
         while True:
             if stopped():

@@ -482,6 +482,7 @@ class BackgroundLagrangian:
             self._dived += 1
             if len(found) == len(self._data.workers):
                 idle = 0 if self._offer(found) else idle + 1
+                cycle = time.perf_counter() - begun
                 continue
             better = self._hand_over(found)
             if better is None:
