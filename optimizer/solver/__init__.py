@@ -404,8 +404,8 @@ def _improve(
     def threads(objective: float) -> int:
         return block_threads(workers, lagrangian, objective)
 
-    def offer(current: Incumbent) -> Incumbent | None:
-        return _dived(m, lagrangian, current, workers, seed, stop, deadline)
+    def offer(objective: float) -> Incumbent | None:
+        return _dived(m, lagrangian, objective, workers, seed, stop, deadline)
 
     # One set of neighbourhoods for all LNS rounds: the block sizes learnt in
     # one round carry over to the next.
@@ -545,13 +545,13 @@ def _start_lagrangian(
 def _dived(
     m: Model,
     lagrangian: BackgroundLagrangian | None,
-    incumbent: Incumbent,
+    objective: float,
     workers: int,
     seed: int,
     stop: threading.Event | None,
     deadline: float,
 ) -> Incumbent | None:
-    """The decomposition's dive roster as an incumbent, if it beats ``incumbent``.
+    """The decomposition's dive roster as an incumbent, if it beats ``objective``.
 
     A partial dive (the workers it fixed) is completed by CP-SAT over the
     other workers (:func:`_complete`); a whole one is checked by CP-SAT,
@@ -561,10 +561,9 @@ def _dived(
     """
     if lagrangian is None:
         return None
-    objective = incumbent.objective
     partial = lagrangian.take_partial()
     if partial is not None:
-        completed = _complete(m, partial, incumbent, workers, seed, stop, deadline)
+        completed = _complete(m, partial, objective, workers, seed, stop, deadline)
         lagrangian.completed(completed is not None)
         if completed is not None:
             return completed
@@ -593,17 +592,17 @@ def _beating(solver: cp_model.CpSolver, code: Any, objective: float) -> Incumben
 def _complete(
     m: Model,
     partial: tuple[tuple[tuple[int, int], ...], frozenset[int]],
-    incumbent: Incumbent,
+    objective: float,
     workers: int,
     seed: int,
     stop: threading.Event | None,
     deadline: float,
 ) -> Incumbent | None:
-    """CP-SAT's roster over the workers a partial dive left free, if it beats ``incumbent``.
+    """CP-SAT's roster over the workers a partial dive left free, if it beats ``objective``.
 
     The dive's workers are fixed to its schedules; the free workers start
-    from no shifts, not from ``incumbent``'s: its schedules were made to fit
-    other workers' than the dive's, and a hint to them held CP-SAT back
+    from no shifts, not from the search's roster: its schedules were made to
+    fit other workers' than the dive's, and a hint to them held CP-SAT back
     (benchmark instance 8: the completions after the first beat its roster
     in none of four with that hint, the second in three runs of three
     without; 12, alone: from four partial dives 4152 / 4250 / 4040 / 4247
@@ -626,7 +625,7 @@ def _complete(
         for s, var in xs.items()
     }
     solver, code = solve_block(m, values, lambda w, d: w not in fixed, limit, workers, seed, stop)
-    return _beating(solver, code, incumbent.objective)
+    return _beating(solver, code, objective)
 
 
 #: At most this many seconds for CP-SAT to complete a partial dive.
@@ -767,7 +766,7 @@ def solve(
         incumbent = first
         status = SolveStatus.FEASIBLE
     if incumbent is not None and status is SolveStatus.FEASIBLE:
-        dived = _dived(m, lagrangian, incumbent, workers, seed, stop, deadline)
+        dived = _dived(m, lagrangian, incumbent.objective, workers, seed, stop, deadline)
         if dived is not None:
             incumbent = dived
             callback.record(Progress(time.perf_counter() - start, dived.objective, bound))

@@ -582,12 +582,12 @@ def dive(
 ) -> list[Schedule] | None:
     """A roster from the master LP: one schedule per worker, fixed a few at a time.
 
-    Column generation (at the master's own duals) runs to convergence over
-    the workers not yet fixed; then each worker whose master solution is a
-    single whole schedule is fixed to it, or, if none is, the worker whose
-    largest schedule weight is largest. Where the master's bound is near the
-    optimum its solution is nearly a roster, and this finds one that CP-SAT
-    does not: benchmark instance 8, whose bound is 1297, gave rosters of
+    Column generation (priced at the master's duals, projected) runs over
+    the workers not yet fixed, to convergence or as below; then each worker
+    whose master solution is a single whole schedule is fixed to it, or, if
+    none is, the worker whose largest schedule weight is largest. Where the
+    master's bound is near the optimum its solution is nearly a roster, and
+    this finds one that CP-SAT does not: benchmark instance 8, whose bound is 1297, gave rosters of
     1304–1324 in 3 of 4 dives of 2–7 s (1408 in the fourth), where 60 s of
     search gives 1329–1529 (see docs/benchmarks.md). Re-converging after
     each fix matters: five rounds per fix gave 1512. Fixing single

@@ -481,12 +481,11 @@ class BackgroundLagrangian:
                 return
             self._dived += 1
             if len(found) == len(self._data.workers):
-                idle = 0 if self._offer(found) else idle + 1
-                cycle = time.perf_counter() - begun
-                continue
-            better = self._hand_over(found)
-            if better is None:
-                return
+                better: bool | None = self._offer(found)
+            else:
+                better = self._hand_over(found)
+                if better is None:
+                    return
             idle = 0 if better else idle + 1
             cycle = time.perf_counter() - begun
 

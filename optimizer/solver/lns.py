@@ -378,7 +378,7 @@ def improve(
     stall: float | None = None,
     relaxation: BackgroundRelaxation | None = None,
     threads: Callable[[float], int] | None = None,
-    offer: Callable[[Incumbent], Incumbent | None] | None = None,
+    offer: Callable[[float], Incumbent | None] | None = None,
     floor: Callable[[], float] | None = None,
 ) -> Incumbent:
     """Improve ``incumbent`` by LNS until ``deadline`` (a perf_counter time).
@@ -390,7 +390,7 @@ def improve(
     is done, its bound joins ``bound`` and its solution guides ``lp`` blocks
     when it is close enough to the roster. ``threads`` gives each block's
     CP-SAT threads from the roster's objective (``workers`` when it is None).
-    ``offer``, given the roster, returns a better roster found
+    ``offer``, given the roster's objective, returns a better roster found
     elsewhere (the decomposition's dive) when there is one; the search goes
     on from it. ``floor`` gives a bound proven elsewhere (the
     decomposition's), read before every block: the search ends once the
@@ -410,7 +410,7 @@ def improve(
             break
         if stall is not None and time.perf_counter() - last_improvement >= stall:
             break
-        offered = offer(incumbent) if offer is not None else None
+        offered = offer(incumbent.objective) if offer is not None else None
         if offered is not None:
             last_improvement = time.perf_counter()
             incumbent = offered

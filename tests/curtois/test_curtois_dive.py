@@ -22,8 +22,7 @@ from optimizer.roster import Assignment
 from optimizer.solver import _complete, _dived, colgen, extract, lagrange
 from optimizer.solver.colgen import column_generation, dive, first_columns
 from optimizer.solver.lagrange import BackgroundLagrangian
-from optimizer.solver.lns import Incumbent, solve_block
-from optimizer.solver.model import Model, build_model
+from optimizer.solver.model import build_model
 from optimizer.solver.pricing import Pricer, Schedule, carries_totals, distinct
 from tests.curtois.conftest import load
 
@@ -95,12 +94,6 @@ def test_every_dive_gives_a_roster_the_checker_accepts_at_or_above_the_bound() -
     assert len(pool) >= seen
 
 
-def _poor_incumbent(m: Model) -> Incumbent:
-    """CP-SAT's first roster, claimed to cost more than any: every roster beats it."""
-    solver, _ = solve_block(m, {}, lambda w, d: True, 30.0, 2, 0, None, first_only=True)
-    return Incumbent(solver, math.inf)
-
-
 def test_a_partial_dive_is_completed_by_cp_sat_into_a_roster_the_checker_accepts() -> None:
     data = _data()
     pricer = Pricer(data)
@@ -115,8 +108,9 @@ def test_a_partial_dive_is_completed_by_cp_sat_into_a_roster_the_checker_accepts
     assert len(fixed) == workers - leave  # even where the master is whole (here it is)
     m = build_model(data)
     cells = tuple(_cells(found))
+    # against a roster claimed to cost more than any: every roster beats it
     completed = _complete(
-        m, (cells, frozenset(fixed)), _poor_incumbent(m), 2, 0, None, time.perf_counter() + 30.0
+        m, (cells, frozenset(fixed)), math.inf, 2, 0, None, time.perf_counter() + 30.0
     )
     assert completed is not None
     roster, _ = extract(m, completed.solver)
@@ -127,7 +121,7 @@ def test_a_partial_dive_is_completed_by_cp_sat_into_a_roster_the_checker_accepts
     worked = {(data.worker_index[a.worker_id], data.shift_index[a.shift_id]) for a in roster}
     assert {(w, s) for w, s in worked if w in set(fixed)} == set(cells)
     # no time left: nothing, and no time spent
-    late = _complete(m, (cells, frozenset(fixed)), _poor_incumbent(m), 2, 0, None, 0.0)
+    late = _complete(m, (cells, frozenset(fixed)), math.inf, 2, 0, None, 0.0)
     assert late is None
 
 
@@ -273,12 +267,11 @@ def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged(
     offered = job.roster
     assert offered is not None
     m = build_model(data)
-    poor = _poor_incumbent(m)
     deadline = time.perf_counter() + 60.0
     # not better than a roster already at the offered cost: not taken, still on offer
-    assert _dived(m, job, Incumbent(poor.solver, offered[0]), 2, 0, None, deadline) is None
+    assert _dived(m, job, offered[0], 2, 0, None, deadline) is None
     assert job.roster == offered
-    incumbent = _dived(m, job, poor, 2, 0, None, deadline)
+    incumbent = _dived(m, job, math.inf, 2, 0, None, deadline)
     assert incumbent is not None and incumbent.objective == offered[0]
     assert job.roster is None  # tried once
     worked = sorted(

@@ -203,9 +203,9 @@ def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> N
     # (the decomposition's dive) is the optimum, and its bound proves it.
     offers: list[float] = []
 
-    def offer(current: Incumbent) -> Incumbent | None:
-        offers.append(current.objective)
-        return Incumbent(solver, best) if current.objective > best else None
+    def offer(objective: float) -> Incumbent | None:
+        offers.append(objective)
+        return Incumbent(solver, best) if objective > best else None
 
     events: list[Progress] = []
     started = time.perf_counter()
