@@ -436,6 +436,7 @@ def _improve(
             threads=threads,
             offer=offer,
             floor=_floor(lagrangian),
+            pending=_pending(lagrangian),
         )
         if not useful or time.perf_counter() >= deadline - stall:
             continue
@@ -624,7 +625,13 @@ def _complete(
         if w in fixed
         for s, var in xs.items()
     }
-    solver, code = solve_block(m, values, lambda w, d: w not in fixed, limit, workers, seed, stop)
+    # Only a roster under the search's counts, so CP-SAT may prove at once
+    # that the fixes allow none, and the next dive comes sooner (benchmark
+    # instance 8: five completions that found nothing better ran 4-10 s
+    # each; with the cut-off half of them ended within 0.3 s, and on 7 all).
+    solver, code = solve_block(
+        m, values, lambda w, d: w not in fixed, limit, workers, seed, stop, below=objective
+    )
     return _beating(solver, code, objective)
 
 
@@ -645,8 +652,8 @@ def _rival(lagrangian: BackgroundLagrangian | None) -> Callable[[], float] | Non
 
 
 def _pending(lagrangian: BackgroundLagrangian | None) -> Callable[[], bool] | None:
-    """Whether a partial dive waits to be completed."""
-    if lagrangian is None:
+    """Whether a partial dive waits to be completed (None where none ever will)."""
+    if lagrangian is None or not lagrangian.diving:
         return None
     return lambda: lagrangian.pending
 

@@ -225,3 +225,112 @@ def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> N
     assert [e.objective for e in events] == [best]
     assert offers == [best + 100]  # offered once, then the floor ends the search
     assert time.perf_counter() - started < 10.0
+
+
+def _short_handed() -> tuple[Any, Any]:
+    """A model whose every roster leaves slots short, and its data."""
+    from optimizer.data import ProblemData
+    from optimizer.solver.model import build_model
+
+    day = {"id": "day", "start": "09:00", "end": "17:00", "required": 4, "days": "daily"}
+    scenario = tiny(
+        workers=3, weeks=2, coverage=[day], rules={"one_shift_per_day": {"mode": "hard"}}
+    )
+    data = ProblemData(scenario)
+    return build_model(data), data
+
+
+def test_a_block_with_a_cut_off_takes_only_rosters_under_it() -> None:
+    from ortools.sat.python import cp_model
+
+    from optimizer.check import check
+    from optimizer.solver import extract
+    from optimizer.solver.lns import solve_block
+
+    m, data = _short_handed()
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.cp) == cp_model.OPTIMAL
+    best = solver.objective_value
+    every = lambda w, d: True  # noqa: E731 - the whole roster is the block
+    # nothing under the optimum: proven so, not searched for until the limit
+    none, code = solve_block(m, {}, every, 30.0, 1, 0, None, below=best)
+    assert code == cp_model.INFEASIBLE and none.wall_time < 10.0
+    # one unit above it, the optimum is the only roster that counts
+    found, code = solve_block(m, {}, every, 30.0, 1, 0, None, below=best + 1)
+    assert code == cp_model.OPTIMAL and found.objective_value == best
+    roster, _ = extract(m, found)
+    report = check(data, list(roster))
+    assert report.ok and report.objective == best
+
+
+def test_a_block_ends_once_interrupted() -> None:
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from optimizer.data import ProblemData
+    from optimizer.solver.lns import solve_block
+    from optimizer.solver.model import build_model
+
+    m = build_model(ProblemData(scaling.program(20, 4)))
+    every = lambda w, d: True  # noqa: E731 - the whole roster is the block
+    # the whole 20 × 4 programme is not solved in 2 s: only a stop ends it early
+    _, code = solve_block(m, {}, every, 2.0, 2, 0, None)
+    assert code != cp_model.OPTIMAL
+    since = time.perf_counter()
+    solver, code = solve_block(
+        m, {}, every, 60.0, 2, 0, None, interrupt=lambda: time.perf_counter() - since > 0.5
+    )
+    assert code != cp_model.OPTIMAL and solver.wall_time < 5.0
+
+
+def test_a_block_cut_short_for_a_waiting_dive_teaches_the_search_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from optimizer.data import ProblemData
+    from optimizer.solver.lns import Incumbent, Neighbourhoods, improve
+    from optimizer.solver.model import build_model
+
+    m = build_model(ProblemData(scaling.program(20, 4)))
+    solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = True
+    assert solver.solve(m.cp) == cp_model.FEASIBLE
+    taught: list[str] = []
+    offered: list[float] = []
+
+    def search(pending: Any) -> Incumbent:
+        hoods = Neighbourhoods(m, random.Random(0))
+        original = hoods.update
+
+        def update(shape: str, *args: Any) -> None:
+            taught.append(shape)
+            original(shape, *args)
+
+        monkeypatch.setattr(hoods, "update", update)
+        started = time.perf_counter()
+        return improve(
+            m,
+            Incumbent(solver, solver.objective_value),
+            started + 2.0,
+            hoods=hoods,
+            bound=0.0,
+            workers=2,
+            start=started,
+            on_improvement=lambda _: None,
+            offer=lambda objective: offered.append(objective),  # type: ignore[func-returns-value]
+            pending=pending,
+        )
+
+    search(None)
+    assert taught  # blocks that ran their course teach the search their shapes
+    taught.clear()
+    offered.clear()
+    # a dive always waiting: every block is cut short, and the offer is made
+    # before each one
+    search(lambda: True)
+    assert not taught and len(offered) > 1
