@@ -178,7 +178,7 @@ def test_no_dive_starts_with_less_time_left_than_the_last_dive_took_with_its_com
 def test_a_dive_step_ends_once_its_master_is_pinned_by_a_bound_or_has_stalled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def solves(instance: int, floor: float) -> tuple[int, list[Schedule]]:
+    def solves(instance: int, pinned: bool) -> tuple[int, list[Schedule]]:
         data = ProblemData(to_scenario(load(instance)))
         pricer = Pricer(data)
         master = column_generation(data, first_columns(data, pricer), 60.0, pricer=pricer)
@@ -192,8 +192,8 @@ def test_a_dive_step_ends_once_its_master_is_pinned_by_a_bound_or_has_stalled(
 
         monkeypatch.setattr(colgen.Master, "solve", counting)
         leave = len(data.workers) // 4
-        at = master.bound if floor == 0 else floor
-        found = dive(data, pricer, master.schedules, 60.0, leave=leave, batch=4, floor=at)
+        floor = master.bound if pinned else -math.inf
+        found = dive(data, pricer, master.schedules, 60.0, leave=leave, batch=4, floor=floor)
         monkeypatch.setattr(colgen.Master, "solve", solve)
         assert found is not None
         assert [c.worker for c in found] == sorted({c.worker for c in found})
@@ -202,13 +202,13 @@ def test_a_dive_step_ends_once_its_master_is_pinned_by_a_bound_or_has_stalled(
 
     # Instance 2: the master's own bound pins every step at its first solve.
     monkeypatch.setattr(colgen, "DIVE_STALL", 10**9)
-    pinned, _ = solves(2, 0)
-    unpinned, _ = solves(2, -math.inf)
-    assert pinned < unpinned
+    at_bound, _ = solves(2, pinned=True)
+    unpinned, _ = solves(2, pinned=False)
+    assert at_bound < unpinned
     # Instance 7: steps whose rounds lower the master by fractions end early.
-    converged, _ = solves(7, -math.inf)
+    converged, _ = solves(7, pinned=False)
     monkeypatch.setattr(colgen, "DIVE_STALL", 5)
-    stalled, _ = solves(7, -math.inf)
+    stalled, _ = solves(7, pinned=False)
     assert stalled < converged
 
 

@@ -184,17 +184,11 @@ def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> N
 
     from ortools.sat.python import cp_model
 
-    from optimizer.data import ProblemData
     from optimizer.solver.lns import Incumbent, Neighbourhoods, improve
-    from optimizer.solver.model import build_model
 
-    # Four people wanted a day and three to give: every roster leaves slots
-    # short, so the optimum is above 0 and no bound of 0 ends the search.
-    day = {"id": "day", "start": "09:00", "end": "17:00", "required": 4, "days": "daily"}
-    scenario = tiny(
-        workers=3, weeks=2, coverage=[day], rules={"one_shift_per_day": {"mode": "hard"}}
-    )
-    m = build_model(ProblemData(scenario))
+    # Every roster leaves slots short, so the optimum is above 0 and no bound
+    # of 0 ends the search.
+    m, _ = _short_handed()
     solver = cp_model.CpSolver()
     assert solver.solve(m.cp) == cp_model.OPTIMAL
     best = solver.objective_value
@@ -228,7 +222,8 @@ def test_lns_takes_an_offered_roster_and_ends_at_a_bound_proven_elsewhere() -> N
 
 
 def _short_handed() -> tuple[Any, Any]:
-    """A model whose every roster leaves slots short, and its data."""
+    """A model whose every roster leaves slots short (four people wanted a
+    day and three to give), and its data."""
     from optimizer.data import ProblemData
     from optimizer.solver.model import build_model
 
@@ -303,6 +298,10 @@ def test_a_block_cut_short_for_a_waiting_dive_teaches_the_search_nothing(
     taught: list[str] = []
     offered: list[float] = []
 
+    def record(objective: float) -> Incumbent | None:
+        offered.append(objective)
+        return None
+
     def search(pending: Any) -> Incumbent:
         hoods = Neighbourhoods(m, random.Random(0))
         original = hoods.update
@@ -322,7 +321,7 @@ def test_a_block_cut_short_for_a_waiting_dive_teaches_the_search_nothing(
             workers=2,
             start=started,
             on_improvement=lambda _: None,
-            offer=lambda objective: offered.append(objective),  # type: ignore[func-returns-value]
+            offer=record,
             pending=pending,
         )
 
