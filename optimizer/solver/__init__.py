@@ -15,7 +15,8 @@ once when its bound is weak, or early when it cannot beat the first roster
 or has no bound to speak of.
 If CP-SAT's bound is still far from the roster, the model's LP relaxation is
 solved with GLOP (:mod:`optimizer.solver.relaxation`) in a background thread
-while phase 2 runs: a lower bound CP-SAT may not reach within the limit on
+while phase 2 runs, unless a decomposition that dives (below) holds that
+core: a lower bound CP-SAT may not reach within the limit on
 large programs, and, once solved, a guide for the LNS blocks; beside it the
 decomposition bound over whole worker schedules
 (:mod:`optimizer.solver.lagrange`), much stronger where each worker's own
@@ -484,16 +485,26 @@ RELAXATION_GAP = 0.1
 
 
 def _relaxation(
-    m: Model, objective: float, bound: float, deadline: float
+    m: Model,
+    objective: float,
+    bound: float,
+    deadline: float,
+    lagrangian: BackgroundLagrangian | None = None,
 ) -> BackgroundRelaxation | None:
     """The LP relaxation, started in the background, when CP-SAT's own bound is weak.
 
     A gap under ``RELAXATION_GAP`` means CP-SAT's LP has done its work already:
     on benchmark instance 11 (gap 5–6 % there, and CP-SAT's bound above the
     LP's) the LP and its blocks made 2 of 3 runs worse (3646 / 3553 / 3649
-    against 3443 / 3553 / 3551).
+    against 3443 / 3553 / 3551). Nor is it solved beside a ``lagrangian``
+    decomposition that dives: that bound is at least the relaxation's once
+    converged, and a third busy thread on two cores slowed the decomposition
+    (benchmark instance 12: its pricing programme compiled in 7.1 s beside
+    the search and the relaxation, 3.8 s beside the search alone).
     """
     if relative_gap(objective, bound) < RELAXATION_GAP:
+        return None
+    if lagrangian is not None and lagrangian.diving:
         return None
     # It may take the rest of the time: it runs beside the search (sharing
     # the cores, it took 15–16 s instead of 9 s at 40 workers × 13 weeks). On a
@@ -777,7 +788,7 @@ def solve(
         if dived is not None:
             incumbent = dived
             callback.record(Progress(time.perf_counter() - start, dived.objective, bound))
-        relaxation = _relaxation(m, incumbent.objective, bound, deadline)
+        relaxation = _relaxation(m, incumbent.objective, bound, deadline, lagrangian)
         if lagrangian is None:
             lagrangian = _lagrangian(data, callback, incumbent.objective, bound, deadline)
         # Phase 2: large-neighbourhood search over workers and days.

@@ -326,8 +326,10 @@ class BackgroundLagrangian:
     bound is near the roster the search leaves it that core
     (:func:`optimizer.solver.block_threads`).
 
-    With ``dive``, the subgradient runs only ``DIVE_SUBGRADIENT_SECONDS``,
-    and once column generation has converged it dives for rosters
+    With ``dive``, there is no subgradient: column generation starts at
+    once from each worker's cheapest schedule, its duals smoothed (where
+    workers carry horizon totals it converges in seconds), and once it has
+    converged the decomposition dives for rosters
     (:func:`~optimizer.solver.colgen.dive`) until the time is up, unless less
     time is left than ``DIVE_TIME_FACTOR`` times that convergence took. A
     dive fixes all workers but ``DIVE_LEAVE`` of them and hands them over
@@ -376,44 +378,50 @@ class BackgroundLagrangian:
                 pricer = Pricer(self._data, budget=self._build_budget, stop=self._stop)
             except Unsupported:
                 return
-            lag = Lagrangian(self._data, pricer)
             left = self._time_limit - (time.perf_counter() - started)
             if left <= 0 or self._stop.is_set():
                 return
-            # Where it dives, the subgradient is only the master's start (its
-            # prices centre the box): column generation passes its bound
-            # within seconds from a few steps as from hundreds, and the steps
-            # after the first seconds kept the dives waiting (benchmark
-            # instance 8: 290 steps in 19 s, then converged in 3 s; from 3 s
-            # of steps it converges in 4 to 5 s).
-            steps = min(left, DIVE_SUBGRADIENT_SECONDS) if self._dive else left
-            result = lagrangian_bound(
-                self._data,
-                self._upper,
-                steps,
-                lagrangian=lag,
-                stop=self._stop,
-                on_bound=self._record,
-            )
-            left = self._time_limit - (time.perf_counter() - started)
-            if left <= 0 or self._stop.is_set() or not result.schedules:
-                return
-            if self._bound >= self._upper():
-                return
-            # The master starts from each worker's cheapest schedule on its
-            # own terms and the schedules of the subgradient's last steps, not
-            # all of them (the thousands of schedules priced on the way slow
-            # every master solve: 20 workers × 4 weeks, 14 rounds in 10 s
-            # against 60).
+            first = first_columns(self._data, pricer)
+            start: tuple[np.ndarray, np.ndarray] | None = None
+            if not self._dive:
+                # The subgradient's bound comes within seconds where column
+                # generation, unstabilised, takes minutes (see the class's
+                # docstring); its prices then centre the master's box.
+                result = lagrangian_bound(
+                    self._data,
+                    self._upper,
+                    left,
+                    lagrangian=Lagrangian(self._data, pricer),
+                    stop=self._stop,
+                    on_bound=self._record,
+                )
+                left = self._time_limit - (time.perf_counter() - started)
+                if left <= 0 or self._stop.is_set() or not result.schedules:
+                    return
+                if self._bound >= self._upper():
+                    return
+                # The master starts from each worker's cheapest schedule on
+                # its own terms and the schedules of the subgradient's last
+                # steps, not all of them (the thousands of schedules priced
+                # on the way slow every master solve: 20 workers × 4 weeks,
+                # 14 rounds in 10 s against 60).
+                first = distinct(first + result.schedules + result.recent)
+                start = result.prices
+            # Where it dives, column generation starts from the cheapest
+            # schedules alone, its duals smoothed: it converges sooner than
+            # after any subgradient steps (benchmark instances, alone: 12 in
+            # 9.9 s against 17.4 s after 3 s of steps, 8 in 3.1 s against
+            # 6.9 s, 7 1.2 s against 5.6 s, 9 1.8 s against 6.2 s, 5 0.7 s
+            # against 3.5 s), and the dives start that much sooner.
             master = column_generation(
                 self._data,
-                distinct(first_columns(self._data, pricer) + result.schedules + result.recent),
+                first,
                 left,
                 pricer=pricer,
                 stop=self._stop,
                 target=self._upper,
                 on_bound=self._record,
-                start=result.prices,
+                start=start,
                 watch=self._watch,
             )
             left = self._time_limit - (time.perf_counter() - started)
@@ -616,10 +624,6 @@ DIVE_LEAVE = 0.25
 #: Each dive step fixes at least this fraction (1 / DIVE_BATCH) of the
 #: workers left (see :func:`~optimizer.solver.colgen.dive`).
 DIVE_BATCH = 4
-
-
-#: The subgradient's seconds before column generation, where the decomposition dives.
-DIVE_SUBGRADIENT_SECONDS = 3.0
 
 
 #: The most (state, option) pairs the pricing programme may try while it

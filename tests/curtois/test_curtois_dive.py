@@ -234,15 +234,15 @@ def test_the_background_dive_offers_its_best_checked_roster_once(
     assert job.take() is None and job.roster is None
 
 
-def test_the_dives_subgradient_is_short_and_no_dive_starts_without_time_to_end(
+def test_a_diving_decomposition_has_no_subgradient_and_no_dive_without_time_to_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = _data()
-    limits: list[float] = []
+    steps: list[float] = []
     bound = lagrange.lagrangian_bound
 
     def recorded(*args: object, **kwargs: object) -> lagrange.LagrangianResult:
-        limits.append(float(args[2]))  # type: ignore[arg-type]
+        steps.append(float(args[2]))  # type: ignore[arg-type]
         return bound(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(lagrange, "lagrangian_bound", recorded)
@@ -255,8 +255,16 @@ def test_the_dives_subgradient_is_short_and_no_dive_starts_without_time_to_end(
     assert job.done  # ended long before its 60 s: it did not dive
     assert job.dives == 0 and job.roster is None
     assert job.bound == OPTIMUM  # column generation converged at the optimum
-    assert limits == [lagrange.DIVE_SUBGRADIENT_SECONDS]
+    assert steps == []  # straight to column generation
     job.cancel()
+    # without dives the subgradient comes first, with the time there is
+    plain = BackgroundLagrangian(data, lambda: 10**9, 60.0)
+    deadline = time.perf_counter() + 60.0
+    while not plain.done and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    assert plain.done and plain.bound == OPTIMUM
+    assert len(steps) == 1 and 59.0 < steps[0] <= 60.0
+    plain.cancel()
 
 
 def test_the_solve_takes_the_dive_roster_through_cp_sat_unchanged(

@@ -172,3 +172,30 @@ def test_the_lp_shape_joins_once_a_guide_arrives() -> None:
     hoods.size["lp"] = 0.3
     hoods.use_guide([1.0] * len(guide))  # a second guide changes nothing
     assert hoods.guide is guide and hoods.size["lp"] == 0.3
+
+
+class _Decomposition:
+    """Stands in for a background decomposition: only whether it dives."""
+
+    def __init__(self, diving: bool) -> None:
+        self.diving = diving
+
+
+def test_no_relaxation_beside_a_decomposition_that_dives() -> None:
+    import time
+    from typing import cast
+
+    from optimizer.solver import _relaxation
+    from optimizer.solver.lagrange import BackgroundLagrangian
+
+    m = build_model(ProblemData(tiny()))
+    deadline = time.perf_counter() + 5.0
+    diving = cast(BackgroundLagrangian, _Decomposition(True))
+    assert _relaxation(m, 100.0, 0.0, deadline, diving) is None
+    # a decomposition done diving, or none, leaves the relaxation its core
+    for beside in (cast(BackgroundLagrangian, _Decomposition(False)), None):
+        background = _relaxation(m, 100.0, 0.0, deadline, beside)
+        assert background is not None
+        background.cancel()
+    # and a gap CP-SAT's own LP has closed needs none either way
+    assert _relaxation(m, 100.0, 95.0, deadline, None) is None
