@@ -409,10 +409,11 @@ class BackgroundLagrangian:
                 start = result.prices
             # Where it dives, column generation starts from the cheapest
             # schedules alone, its duals smoothed: it converges sooner than
-            # after any subgradient steps (benchmark instances, alone: 12 in
-            # 9.9 s against 17.4 s after 3 s of steps, 8 in 3.1 s against
-            # 6.9 s, 7 1.2 s against 5.6 s, 9 1.8 s against 6.2 s, 5 0.7 s
-            # against 3.5 s), and the dives start that much sooner.
+            # after 3 s of subgradient steps aimed at a roster twice the
+            # optimum, as beside a search (benchmark instances, alone: 8 in
+            # 3.1 s against 5.3 s, 7 1.2 s against 4.4 s, 9 1.8 s against
+            # 3.5 s, 12 9.9-13.4 s against 14.0-14.1 s), and the dives start
+            # that much sooner.
             master = column_generation(
                 self._data,
                 first,
