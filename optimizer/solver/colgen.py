@@ -589,9 +589,10 @@ def dive(
     master's bound is near the optimum its solution is nearly a roster, and
     this finds one that CP-SAT does not: benchmark instance 8, whose bound
     is 1297, gave rosters of 1304–1324 in 3 of 4 dives of 2–7 s (1408 in
-    the fourth), where 60 s of search gives 1329–1529 (see docs/benchmarks.md). Re-converging after
-    each fix matters: five rounds per fix gave 1512. Fixing single
-    (worker, shift) cells instead took 263 fixes and gave 1606.
+    the fourth), where 60 s of search gives 1329–1529 (see
+    docs/benchmarks.md). Re-converging after each fix matters: five rounds
+    per fix gave 1512. Fixing single (worker, shift) cells instead took 263
+    fixes and gave 1606.
 
     The master allows a shift's maximum to be passed at a price, so the
     roster may break that rule; the caller checks it. Returns None when

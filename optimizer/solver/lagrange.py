@@ -381,9 +381,17 @@ class BackgroundLagrangian:
             left = self._time_limit - (time.perf_counter() - started)
             if left <= 0 or self._stop.is_set():
                 return
-            first = first_columns(self._data, pricer)
             start: tuple[np.ndarray, np.ndarray] | None = None
-            if not self._dive:
+            if self._dive:
+                # Where it dives, column generation starts from the cheapest
+                # schedules alone, its duals smoothed: it converges sooner than
+                # after 3 s of subgradient steps aimed at a roster twice the
+                # optimum, as beside a search (benchmark instances, alone: 8 in
+                # 3.1 s against 5.3 s, 7 1.2 s against 4.4 s, 9 1.8 s against
+                # 3.5 s, 12 9.9-13.4 s against 14.0-14.1 s), and the dives start
+                # that much sooner.
+                first = first_columns(self._data, pricer)
+            else:
                 # The subgradient's bound comes within seconds where column
                 # generation, unstabilised, takes minutes (see the class's
                 # docstring); its prices then centre the master's box.
@@ -405,15 +413,10 @@ class BackgroundLagrangian:
                 # steps, not all of them (the thousands of schedules priced
                 # on the way slow every master solve: 20 workers × 4 weeks,
                 # 14 rounds in 10 s against 60).
-                first = distinct(first + result.schedules + result.recent)
+                first = distinct(
+                    first_columns(self._data, pricer) + result.schedules + result.recent
+                )
                 start = result.prices
-            # Where it dives, column generation starts from the cheapest
-            # schedules alone, its duals smoothed: it converges sooner than
-            # after 3 s of subgradient steps aimed at a roster twice the
-            # optimum, as beside a search (benchmark instances, alone: 8 in
-            # 3.1 s against 5.3 s, 7 1.2 s against 4.4 s, 9 1.8 s against
-            # 3.5 s, 12 9.9-13.4 s against 14.0-14.1 s), and the dives start
-            # that much sooner.
             master = column_generation(
                 self._data,
                 first,
